@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RR := $(VENV)/bin/redressal
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 5000
+
+.PHONY: run test install db deploy demo-users bench lint format clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+db: install
+	$(RR) db upgrade
+
+deploy: db
+	$(RR) processes deploy processes/ --forms forms/
+
+demo-users: db
+	@if [ "$$REDRESSAL_ENV" = "production" ]; then echo "REDRESSAL_ENV=production: no demo users"; \
+	else $(RR) users demo; fi
+
+run: deploy demo-users
+	PORT=$(PORT) $(RR) serve
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/engine_bench.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache .ruff_cache

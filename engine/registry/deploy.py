@@ -1,0 +1,80 @@
+"""Deploying process versions: new content gets the next version number, identical content is a no-op.
+
+Running cases keep the version they started on; only new cases pick up the newest one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.registry.validate import ParsedProcess
+from engine.serialization import spec_to_json
+from engine.store.models import ProcessVersion
+
+
+@dataclass
+class DeployResult:
+    process_id: str
+    version: int
+    version_id: int
+    created: bool  # False when identical content was already deployed
+
+
+def deploy_bundle(
+    session: Session, parsed: list[ParsedProcess], clock: Clock, actor: str
+) -> list[DeployResult]:
+    """Store each process as a version inside the caller's transaction (all or nothing)."""
+    results = []
+    for proc in parsed:
+        existing = session.execute(
+            select(ProcessVersion.id, ProcessVersion.version).where(
+                ProcessVersion.process_id == proc.process_id,
+                ProcessVersion.content_hash == proc.content_hash,
+            )
+        ).first()
+        if existing:
+            results.append(DeployResult(proc.process_id, existing.version, existing.id, False))
+            continue
+        number = (
+            session.scalar(
+                select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == proc.process_id)
+            )
+            or 0
+        ) + 1
+        row = ProcessVersion(
+            process_id=proc.process_id,
+            version=number,
+            name=proc.name,
+            content_hash=proc.content_hash,
+            files=json.dumps(proc.files),
+            spec=spec_to_json(proc.spec, proc.subprocess_specs),
+            elements=json.dumps({"elements": proc.elements, "properties": proc.properties}),
+            forms=json.dumps(proc.forms),
+            deployed_at=clock.now(),
+            deployed_by=actor,
+        )
+        session.add(row)
+        session.flush()
+        results.append(DeployResult(proc.process_id, number, row.id, True))
+    return results
+
+
+def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
+    return session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    ).first()
+
+
+def list_versions(session: Session, process_id: str | None = None) -> list[ProcessVersion]:
+    query = select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)
+    if process_id:
+        query = query.where(ProcessVersion.process_id == process_id)
+    return list(session.scalars(query))

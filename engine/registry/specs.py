@@ -1,0 +1,95 @@
+"""Process versions in memory. A version never changes once deployed, so its rebuilt spec is kept forever.
+
+Rebuilding a spec costs about as much as running a task; a cache keyed by version id makes it free after the
+first case of each version in each process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.serialization import spec_from_json
+from engine.store.models import ProcessVersion
+
+_PV = ProcessVersion.__table__
+
+
+@dataclass
+class LoadedVersion:
+    id: int
+    process_id: str
+    version: int
+    name: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    elements: dict[str, dict]
+    properties: dict[str, str]
+    forms: dict[str, dict]
+    spec_json: str
+    message_starts: dict[str, str] = field(default_factory=dict)  # message name -> start event id
+
+    def element(self, bpmn_id: str) -> dict:
+        return self.elements.get(bpmn_id, {})
+
+    @property
+    def reference_prefix(self) -> str:
+        return self.properties.get("reference_prefix") or self.process_id[:3].upper()
+
+
+class SpecCache:
+    def __init__(self) -> None:
+        self._versions: dict[int, LoadedVersion] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session | Connection, version_id: int) -> LoadedVersion:
+        loaded = self._versions.get(version_id)
+        if loaded is not None:
+            return loaded
+        row = session.execute(select(_PV).where(_PV.c.id == version_id)).first()
+        if row is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        loaded = self._load(row)
+        with self._lock:
+            self._versions.setdefault(version_id, loaded)
+        return self._versions[version_id]
+
+    def latest(self, session: Session | Connection, process_id: str) -> LoadedVersion:
+        version_id = session.scalar(
+            select(ProcessVersion.id)
+            .where(ProcessVersion.process_id == process_id)
+            .order_by(ProcessVersion.version.desc())
+            .limit(1)
+        )
+        if version_id is None:
+            raise NotFound(f"no process {process_id!r} is deployed")
+        return self.get(session, version_id)
+
+    @staticmethod
+    def _load(row) -> LoadedVersion:
+        spec, subs = spec_from_json(row.spec)
+        meta = json.loads(row.elements)
+        loaded = LoadedVersion(
+            id=row.id,
+            process_id=row.process_id,
+            version=row.version,
+            name=row.name,
+            spec=spec,
+            subprocess_specs=subs,
+            elements=meta["elements"],
+            properties=meta.get("properties", {}),
+            forms=json.loads(row.forms),
+            spec_json=row.spec,
+        )
+        for start in spec.bpmn_start_events if hasattr(spec, "bpmn_start_events") else []:
+            ed = getattr(start, "event_definition", None)
+            name = getattr(ed, "name", None)
+            if name and type(ed).__name__.endswith("MessageEventDefinition"):
+                loaded.message_starts[name] = start.bpmn_id
+        return loaded

@@ -1,0 +1,240 @@
+"""Validation of a deployment: every problem found, each located by file, element and line.
+
+SpiffWorkflow's parser stops at the first problem and finds script errors only when a case runs into them;
+a process owner wants the whole list before anything is deployed. We parse with SpiffWorkflow, then compile
+every expression, script and DMN cell with the restricted compiler, and check each task's form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from engine import forms as form_defs
+from engine.errors import Problem, ProcessInvalid
+from engine.registry.bundle import Bundle
+from engine.registry.elements import (
+    Code,
+    ProcessElements,
+    dmn_cell_expression,
+    feel_hint,
+    read_bpmn,
+    read_dmn_code,
+)
+from engine.scripting import check_expression, check_script
+
+
+@dataclass
+class ParsedProcess:
+    """A process ready to deploy: its spec objects, element metadata, forms and content hash."""
+
+    process_id: str
+    name: str
+    file: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    elements: dict[str, dict]
+    properties: dict[str, str]
+    forms: dict[str, dict]
+    files: dict[str, str]
+    content_hash: str
+
+
+def _parse_xml(name: str, content: bytes, problems: list[Problem]) -> etree._Element | None:
+    try:
+        return etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        problems.append(Problem(name, f"is not well-formed XML: {exc.msg}", line=exc.lineno))
+        return None
+
+
+def _line_of(root: etree._Element | None, element_id: str | None) -> int | None:
+    if root is None or not element_id:
+        return None
+    found = root.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def _humane(exc: ValidationException) -> str:
+    """SpiffWorkflow's messages, reworded where they mislead."""
+    text = str(exc).split("\n", 1)[0].strip()
+    if "perhaps a form has the same ID" in text or ("target" in text.lower() and "not found" in text.lower()):
+        return f"a sequence flow points to an element that does not exist ({text})"
+    return text
+
+
+def _problem_from(exc: ValidationException, roots: dict[str, etree._Element], default_file: str) -> Problem:
+    file = exc.file_name or default_file
+    line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
+    return Problem(file, _humane(exc), element=exc.id or None, line=line or _line_of(roots.get(file), exc.id))
+
+
+def _check_code(code: Code) -> str | None:
+    if code.kind == "script":
+        return check_script(code.source)
+    if code.kind == "dmn-cell":
+        hint = feel_hint(code.source)
+        if hint:
+            return f"the {code.what} {code.source!r} is FEEL, but cells here are Python: {hint}"
+        return check_expression(dmn_cell_expression(code.source))
+    return check_expression(code.source)
+
+
+def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
+    """Parse and check everything; raise ProcessInvalid listing every problem, or return the processes."""
+    problems: list[Problem] = []
+    roots: dict[str, etree._Element] = {}
+    parser = SpiffBpmnParser()
+    decisions: dict[str, str] = {}
+    code: list[Code] = []
+
+    for name, content in bundle.dmn.items():
+        root = _parse_xml(name, content, problems)
+        if root is None:
+            continue
+        roots[name] = root
+        ids, cells = read_dmn_code(name, root)
+        for decision_id in ids:
+            decisions[decision_id] = name
+        code.extend(cells)
+        try:
+            parser.add_dmn_xml(root, filename=name)
+        except ValidationException as exc:
+            problems.append(_problem_from(exc, roots, name))
+        except Exception as exc:  # SpiffWorkflow raises plain errors for some malformed tables
+            problems.append(Problem(name, f"cannot be read as a DMN decision table: {exc}"))
+
+    processes: list[ProcessElements] = []
+    for name, content in bundle.bpmn.items():
+        root = _parse_xml(name, content, problems)
+        if root is None:
+            continue
+        roots[name] = root
+        found = read_bpmn(name, root)
+        processes.extend(found)
+        if not found:
+            problems.append(Problem(name, "defines no bpmn:process"))
+        try:
+            parser.add_bpmn_xml(root, filename=name)
+        except ValidationException as exc:
+            problems.append(_problem_from(exc, roots, name))
+
+    forms = _load_forms(bundle, problems)
+    executable = set(parser.get_process_ids())
+    parsed: list[ParsedProcess] = []
+    for pe in processes:
+        problems.extend(_check_elements(pe, forms, decisions))
+        for c in pe.code:
+            reason = _check_code(c)
+            if reason:
+                problems.append(
+                    Problem(c.file, f"the {c.what} does not compile: {reason}", c.element, c.line)
+                )
+        if pe.process_id not in executable:
+            continue
+        try:
+            spec = parser.get_spec(pe.process_id)
+            subs = parser.get_subprocess_specs(pe.process_id)
+        except ValidationException as exc:
+            problems.append(_problem_from(exc, roots, pe.file))
+            continue
+        used_forms = {e["form"] for e in pe.elements.values() if e["form"]} & set(forms)
+        parsed.append(_parsed(pe, spec, subs, bundle, {f: forms[f][1] for f in sorted(used_forms)}, forms))
+    for c in code:
+        reason = _check_code(c)
+        if reason:
+            problems.append(
+                Problem(
+                    c.file,
+                    reason if "FEEL" in reason else f"the {c.what} does not compile: {reason}",
+                    c.element,
+                    c.line,
+                )
+            )
+    if problems:
+        raise ProcessInvalid(_dedupe(problems))
+    if not parsed:
+        raise ProcessInvalid(
+            [Problem(", ".join(bundle.bpmn), 'has no executable process (isExecutable="true")')]
+        )
+    return parsed
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            out.append(p)
+    return out
+
+
+def _load_forms(bundle: Bundle, problems: list[Problem]) -> dict[str, tuple[str, dict]]:
+    forms: dict[str, tuple[str, dict]] = {}
+    for name, content in bundle.forms.items():
+        form_id = PurePath(name).stem
+        try:
+            definition = json.loads(content)
+        except ValueError as exc:
+            problems.append(Problem(name, f"is not valid JSON: {exc}"))
+            continue
+        for message in form_defs.check_definition(form_id, definition):
+            problems.append(Problem(name, f"form {form_id!r}: {message}"))
+        forms[form_id] = (name, definition)
+    return forms
+
+
+def _check_elements(pe: ProcessElements, forms: dict, decisions: dict[str, str]) -> list[Problem]:
+    problems = []
+    for element_id, el in pe.elements.items():
+        if el["event_subprocess"]:
+            problems.append(
+                Problem(
+                    pe.file,
+                    "event subprocesses are not supported (in SpiffWorkflow 3.2 an interrupting one does not "
+                    "end the process); use interrupting boundary events on the waiting elements instead",
+                    element_id,
+                    el["line"],
+                )
+            )
+        if el["form"] and el["form"] not in forms:
+            problems.append(
+                Problem(
+                    pe.file,
+                    f"names the form {el['form']!r}, but no forms/{el['form']}.json was deployed with it",
+                    element_id,
+                    el["line"],
+                )
+            )
+    return problems
+
+
+def _parsed(
+    pe: ProcessElements, spec, subs, bundle: Bundle, used: dict[str, dict], forms: dict[str, tuple[str, dict]]
+) -> ParsedProcess:
+    files = {pe.file: bundle.bpmn[pe.file].decode()}
+    files.update({name: content.decode() for name, content in bundle.dmn.items()})
+    files.update({forms[f][0]: bundle.forms[forms[f][0]].decode() for f in used})
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(PurePath(name).name.encode() + b"\0" + files[name].encode() + b"\0")
+    return ParsedProcess(
+        process_id=pe.process_id,
+        name=pe.name,
+        file=pe.file,
+        spec=spec,
+        subprocess_specs=subs,
+        elements=pe.elements,
+        properties=pe.properties,
+        forms=used,
+        files=files,
+        content_hash=digest.hexdigest(),
+    )

@@ -1,0 +1,280 @@
+"""A case in work: read once, changed in memory, written back in one version-checked unit.
+
+`CaseWork` holds what was read (the row and the indexes as they were), the live workflow, and the audit
+events to write. `save` derives the new indexes, status and stage from the workflow and writes only what
+changed: one UPDATE of the case, at most one DELETE and one INSERT per index, and the audit events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import Connection, Row, bindparam, delete, insert, update
+
+from engine.errors import ConflictError
+from engine.registry.specs import LoadedVersion
+from engine.runtime import workflow as wfx
+from engine.runtime.audit import GENESIS, event_hash
+from engine.serialization import SERIALIZER_VERSION, dump_state
+from engine.store.models import AuditEvent, Case, Task, Timer
+
+CASE = Case.__table__
+TASK = Task.__table__
+TIMER = Timer.__table__
+AUDIT = AuditEvent.__table__
+
+# Columns read with every case, in every service.
+CASE_COLUMNS = (
+    CASE.c.id,
+    CASE.c.reference,
+    CASE.c.process_version_id,
+    CASE.c.status,
+    CASE.c.stage,
+    CASE.c.outcome,
+    CASE.c.state,
+    CASE.c.serializer_version,
+    CASE.c.version,
+    CASE.c.last_hash,
+    CASE.c.parent_case_id,
+    CASE.c.open_children,
+)
+
+
+@dataclass
+class PendingEvent:
+    actor: str
+    action: str
+    task_id: str | None = None
+    element: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CaseWork:
+    version: LoadedVersion
+    wf: BpmnWorkflow
+    reference: str
+    id: int | None = None  # None until a new case is inserted
+    row_version: int = 0
+    last_hash: str = GENESIS
+    status: str | None = None
+    stage: str | None = None
+    outcome: str | None = None
+    parent_case_id: int | None = None
+    open_children: int = 0
+    created_by: str = ""
+    before_tasks: dict[str, wfx.ReadyTask] = field(default_factory=dict)
+    before_timers: dict[str, wfx.WaitingTimer] = field(default_factory=dict)
+    events: list[PendingEvent] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)  # references of cases started from this one now
+    parent_work: CaseWork | None = None  # the parent, when it is in the same unit of work
+    closed_counted: bool = False
+
+    @classmethod
+    def from_row(cls, row: Row, version: LoadedVersion, wf: BpmnWorkflow) -> CaseWork:
+        work = cls(
+            version=version,
+            wf=wf,
+            reference=row.reference,
+            id=row.id,
+            row_version=row.version,
+            last_hash=row.last_hash,
+            status=row.status,
+            stage=row.stage,
+            outcome=row.outcome,
+            parent_case_id=row.parent_case_id,
+            open_children=row.open_children,
+        )
+        work.snapshot()
+        return work
+
+    def depth(self) -> int:
+        return 0 if self.parent_work is None else self.parent_work.depth() + 1
+
+    def snapshot(self) -> None:
+        """Remember the indexes as stored, so saving writes only the difference."""
+        snap = wfx.snapshot(self.wf, self.version)
+        self.before_tasks, self.before_timers = snap.ready, snap.timers
+
+    def record(
+        self, actor: str, action: str, task_id: str | None = None, element: str | None = None, **detail: Any
+    ) -> None:
+        self.events.append(PendingEvent(actor, action, task_id, element, detail))
+
+    # --- derived facts ---------------------------------------------------------------------------------
+
+    def derive(self, snap: wfx.Snapshot) -> tuple[str, str | None, str | None]:
+        """Status, stage and outcome, read from the diagram's extension properties."""
+        wf = self.wf
+        if wf.completed:
+            end = wfx.final_end_event(wf)
+            meta = self.version.element(end) if end else {}
+            outcome = meta.get("outcome") or wfx.case_data(wf).get("outcome")
+            status = "withdrawn" if outcome == "withdrawn" else "closed"
+            return status, meta.get("stage") or "closed", outcome
+        stage = None
+        status = "open"
+        for bpmn_id in snap.waiting:
+            meta = self.version.element(bpmn_id)
+            if stage is None and meta.get("stage"):
+                stage = meta["stage"]
+            if meta.get("status") and status == "open":
+                status = meta["status"]
+        if self.open_children > 0:
+            status = "escalated"
+        return status, stage, None
+
+
+_UPDATE_CASE = update(CASE).where(CASE.c.id == bindparam("b_id"), CASE.c.version == bindparam("b_version"))
+_DELETE_TASKS = delete(TASK).where(TASK.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_TIMERS = delete(TIMER).where(TIMER.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_TASK = insert(TASK)
+_INSERT_TIMER = insert(TIMER)
+_INSERT_AUDIT = insert(AUDIT)
+_INSERT_CASE = insert(CASE).returning(CASE.c.id)
+
+
+def save(conn: Connection, work: CaseWork, now: dt.datetime) -> None:
+    """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
+    status_before = work.status
+    snap = wfx.snapshot(work.wf, work.version)
+    status, stage, outcome = work.derive(snap)
+    tasks, timers = snap.ready, snap.timers
+    state = dump_state(work.wf)
+
+    events = []
+    seq = work.row_version
+    prev = work.last_hash
+    for ev in work.events or [PendingEvent("system", "update")]:
+        seq += 1
+        detail = json.dumps(ev.detail, default=str, separators=(",", ":"), sort_keys=True)
+        digest = event_hash(
+            prev, seq, now, ev.actor, ev.action, ev.task_id, ev.element, status_before, status, detail
+        )
+        events.append(
+            {
+                "seq": seq,
+                "at": now,
+                "actor": ev.actor,
+                "action": ev.action,
+                "task_id": ev.task_id,
+                "element": ev.element,
+                "status_before": status_before,
+                "status_after": status,
+                "detail": detail,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    new_version = seq  # the row version counts audit events: one number, one history
+    values = {
+        "state": state,
+        "serializer_version": SERIALIZER_VERSION,
+        "status": status,
+        "stage": stage,
+        "outcome": outcome,
+        "version": new_version,
+        "last_hash": prev,
+        "updated_at": now,
+        "open_children": work.open_children,
+    }
+    if status in ("closed", "withdrawn") and status_before not in ("closed", "withdrawn"):
+        values["closed_at"] = now
+    if work.id is None:
+        if work.parent_work is not None:
+            work.parent_case_id = work.parent_work.id
+        data = wfx.case_data(work.wf)
+        summary_keys = [k.strip() for k in work.version.properties.get("summary_fields", "").split(",") if k]
+        values.update(
+            reference=work.reference,
+            process_version_id=work.version.id,
+            process_id=work.version.process_id,
+            parent_case_id=work.parent_case_id,
+            summary=json.dumps({k: _lookup(data, k) for k in summary_keys}, default=str),
+            created_at=now,
+            created_by=work.created_by,
+        )
+        work.id = conn.execute(_INSERT_CASE, values).scalar_one()
+    else:
+        result = conn.execute(_UPDATE_CASE, {**values, "b_id": work.id, "b_version": work.row_version})
+        if result.rowcount != 1:
+            raise ConflictError(
+                f"case {work.reference} was changed by someone else in the meantime; reload it and try again"
+            )
+
+    removed = [tid for tid in work.before_tasks if tid not in tasks]
+    added = [t for tid, t in tasks.items() if tid not in work.before_tasks]
+    if removed:
+        conn.execute(_DELETE_TASKS, {"ids": removed})
+    if added:
+        due_by_task: dict[str, dt.datetime] = {}
+        for timer in timers.values():
+            if timer.attached_to and (
+                timer.attached_to not in due_by_task or timer.due_at < due_by_task[timer.attached_to]
+            ):
+                due_by_task[timer.attached_to] = timer.due_at
+        conn.execute(
+            _INSERT_TASK,
+            [
+                {
+                    "id": t.id,
+                    "case_id": work.id,
+                    "bpmn_id": t.bpmn_id,
+                    "name": t.name,
+                    "form_id": t.form_id,
+                    "lane": t.lane,
+                    "assignee": None,
+                    "due_at": due_by_task.get(t.bpmn_id),
+                    "created_at": now,
+                }
+                for t in added
+            ],
+        )
+
+    gone = [tid for tid in work.before_timers if tid not in timers]
+    moved = [
+        t
+        for tid, t in timers.items()
+        if tid in work.before_timers and work.before_timers[tid].due_at != t.due_at
+    ]
+    fresh = [t for tid, t in timers.items() if tid not in work.before_timers]
+    if gone or moved:
+        conn.execute(_DELETE_TIMERS, {"ids": gone + [t.id for t in moved]})
+    if fresh or moved:
+        conn.execute(
+            _INSERT_TIMER,
+            [
+                {
+                    "id": t.id,
+                    "case_id": work.id,
+                    "bpmn_id": t.bpmn_id,
+                    "due_at": t.due_at,
+                    "interrupting": t.interrupting,
+                    "claimed_by": None,
+                    "claimed_until": None,
+                }
+                for t in fresh + moved
+            ],
+        )
+
+    conn.execute(_INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
+
+    work.row_version = new_version
+    work.last_hash = prev
+    work.status, work.stage, work.outcome = status, stage, outcome
+    work.before_tasks, work.before_timers = tasks, timers
+    work.events = []
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node

@@ -1,0 +1,450 @@
+"""The case services: one method per thing a person (or a timer) does to a case.
+
+Each call reads what it needs without holding a lock, runs the workflow in memory, then writes everything in
+one short transaction whose case UPDATE is checked against the version it read. A second writer of the same
+case gets ConflictError, never a lost update; a failure anywhere leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine import deadlines, forms
+from engine.actors import SYSTEM, Actor
+from engine.clock import Clock, SystemClock
+from engine.errors import (
+    ConflictError,
+    FormInvalid,
+    MessageNotExpected,
+    NotFound,
+    PermissionDenied,
+    TaskNotReady,
+)
+from engine.registry.specs import LoadedVersion, SpecCache
+from engine.runtime import workflow as wfx
+from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
+from engine.runtime.references import new_reference
+from engine.serialization import load_state
+from engine.store.db import Database
+from engine.store.models import Membership, ProcessVersion, User
+
+_SELECT_TASK = (
+    select(
+        *CASE_COLUMNS,
+        TASK.c.id.label("task_id"),
+        TASK.c.lane,
+        TASK.c.assignee,
+        TASK.c.form_id,
+        TASK.c.bpmn_id.label("task_bpmn_id"),
+    )
+    .join(TASK, TASK.c.case_id == CASE.c.id)
+    .where(TASK.c.id == bindparam("task_id"))
+)
+_SELECT_TIMER = (
+    select(*CASE_COLUMNS, TIMER.c.due_at, TIMER.c.bpmn_id.label("timer_bpmn_id"))
+    .join(TIMER, TIMER.c.case_id == CASE.c.id)
+    .where(TIMER.c.id == bindparam("timer_id"))
+)
+_SELECT_CASE = select(*CASE_COLUMNS).where(CASE.c.reference == bindparam("reference"))
+
+RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days"})
+
+
+@dataclass
+class TaskView:
+    id: str
+    name: str
+    bpmn_id: str
+    form_id: str | None
+    lane: str | None
+    assignee: str | None = None
+    due_at: dt.datetime | None = None
+
+
+@dataclass
+class CaseResult:
+    """What a write service reports back: the case as it now stands."""
+
+    reference: str
+    status: str
+    stage: str | None
+    outcome: str | None
+    process_id: str
+    process_version: int
+    tasks: list[TaskView] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "status": self.status,
+            "stage": self.stage,
+            "outcome": self.outcome,
+            "process_id": self.process_id,
+            "process_version": self.process_version,
+            "tasks": [t.__dict__ for t in self.tasks],
+            "linked_cases": self.linked,
+        }
+
+
+class Runtime:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        specs: SpecCache | None = None,
+        sla_profiles: str | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.specs = specs or SpecCache()
+        self.sla_profiles = sla_profiles
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _deadline(self, data: Mapping[str, Any], name: str) -> dt.datetime:
+        return deadlines.due(data, name, self.clock.now(), self.sla_profiles)
+
+    def _running(self, reference: str | None):
+        return wfx.running(self.clock, reference, self._deadline)
+
+    def _load(self, session: Session | Connection, row) -> CaseWork:
+        version = self.specs.get(session, row.process_version_id)
+        wf = load_state(
+            row.state, version.spec, version.subprocess_specs, row.serializer_version, version.spec_json
+        )
+        return CaseWork.from_row(row, version, wfx.attach(wf))
+
+    def _result(self, work: CaseWork) -> CaseResult:
+        tasks = [TaskView(t.id, t.name, t.bpmn_id, t.form_id, t.lane) for t in work.before_tasks.values()]
+        return CaseResult(
+            work.reference,
+            work.status or "open",
+            work.stage,
+            work.outcome,
+            work.version.process_id,
+            work.version.version,
+            tasks,
+            list(work.linked),
+        )
+
+    @staticmethod
+    def _check_data(data: Any) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise FormInvalid({"_schema": ["Expected an object of field values."]})
+        bad = {
+            k: ["This name is reserved."]
+            for k in data
+            if not isinstance(k, str) or k.startswith("_") or k in RESERVED_KEYS or not k.isidentifier()
+        }
+        if bad:
+            raise FormInvalid(bad)
+        return dict(data)
+
+    def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
+        if form_id and form_id in version.forms:
+            return forms.validate_submission(version.forms[form_id], data)
+        return self._check_data(data)
+
+    # --- starting ---------------------------------------------------------------------------------------
+
+    def start_case(
+        self,
+        process_id: str,
+        data: Mapping[str, Any] | None,
+        actor: Actor,
+        *,
+        validate_start_form: bool = True,
+    ) -> CaseResult:
+        """Start a case of the newest version of a process, with the start event's form data."""
+        with self.db.reading() as conn:
+            version = self.specs.latest(conn, process_id)
+        start_form = next(
+            (
+                m.get("form")
+                for m in version.elements.values()
+                if m.get("type") == "startEvent" and m.get("form")
+            ),
+            None,
+        )
+        clean = self._validated(version, start_form if validate_start_form else None, data or {})
+        work = self._new_case(version, clean, actor.username)
+        with self._running(work.reference):
+            wfx.run(work.wf)
+        work.record(actor.username, "start", data=clean)
+        return self._commit([work])
+
+    def _new_case(
+        self, version: LoadedVersion, data: dict[str, Any], created_by: str, parent: CaseWork | None = None
+    ) -> CaseWork:
+        now = self.clock.now()
+        reference = new_reference(version.reference_prefix, now)
+        data = {**data, "case_reference": reference}
+        data.setdefault("received_at", now.isoformat())
+        wf = wfx.new_workflow(version, data)
+        work = CaseWork(version=version, wf=wf, reference=reference, created_by=created_by)
+        if parent is not None:
+            work.parent_case_id = parent.id
+        return work
+
+    # --- the unit of work --------------------------------------------------------------------------------
+
+    def _commit(self, works: list[CaseWork]) -> CaseResult:
+        """Route what the cases threw, then save every touched case in one transaction."""
+        first = works[0]
+        for _attempt in range(3):
+            try:
+                with self.db.transaction() as conn:
+                    touched = self._route(conn, list(works))
+                    now = self.clock.now()
+                    for work in touched:
+                        save(conn, work, now)
+                return self._result(first)
+            except IntegrityError as exc:
+                # A new reference collided with an existing one (1 in a billion): draw again.
+                if "reference" not in str(exc.orig).lower() or any(w.id is not None for w in works):
+                    raise
+                for work in works:
+                    work.reference = new_reference(work.version.reference_prefix, self.clock.now())
+        raise ConflictError("could not allocate a unique case reference")
+
+    def _route(self, session: Connection, works: list[CaseWork]) -> list[CaseWork]:
+        """Deliver messages thrown by cases to their linked cases, or start the case a message starts.
+
+        Returns every case touched, parents before the children started from them.
+        """
+        touched: list[CaseWork] = []
+        by_id: dict[int, CaseWork] = {w.id: w for w in works if w.id is not None}
+        queue = list(works)
+        while queue:
+            work = queue.pop(0)
+            if work not in touched:
+                touched.append(work)
+            thrown = wfx.thrown_messages(work.wf)
+            parent = self._parent_of(session, work, by_id) if thrown or work.wf.completed else None
+            if work.wf.completed and parent is not None and not work.closed_counted:
+                work.closed_counted = True
+                parent.open_children = max(0, parent.open_children - 1)
+                parent.record("system", "linked_case_closed", reference=work.reference)
+                if parent not in touched:
+                    touched.append(parent)
+            for name, payload in thrown:
+                if parent is not None and name in wfx.waiting_messages(parent.wf):
+                    with self._running(parent.reference):
+                        wfx.deliver(parent.wf, name, payload)
+                        wfx.run(parent.wf)
+                    parent.record("system", "message", element=name, source=work.reference)
+                    if parent not in queue:
+                        queue.append(parent)
+                    continue
+                starter = self._process_started_by(session, name)
+                if starter is None:
+                    work.record("system", "message_undelivered", element=name)
+                    continue
+                child = self._new_case(starter, {}, "system")
+                child.parent_work = work
+                child.parent_case_id = work.id
+                with self._running(child.reference):
+                    wfx.run(child.wf)
+                    wfx.deliver(child.wf, name, payload)
+                    wfx.run(child.wf)
+                child.record("system", "start", element=name, source=work.reference)
+                work.open_children += 1
+                work.linked.append(child.reference)
+                work.record("system", "linked_case_started", element=name, reference=child.reference)
+                queue.append(child)
+        return sorted(touched, key=lambda w: w.depth())
+
+    def _parent_of(self, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]) -> CaseWork | None:
+        if work.parent_work is not None:
+            return work.parent_work
+        if work.parent_case_id is None:
+            return None
+        parent = by_id.get(work.parent_case_id)
+        if parent is None:
+            parent = self._load_for_update(session, work.parent_case_id)
+            by_id[work.parent_case_id] = parent
+        return parent
+
+    def _process_started_by(self, session: Connection, message: str) -> LoadedVersion | None:
+        latest = session.execute(
+            select(ProcessVersion.process_id, ProcessVersion.id).order_by(
+                ProcessVersion.process_id, ProcessVersion.version.desc()
+            )
+        ).all()
+        seen: set[str] = set()
+        for process_id, version_id in latest:
+            if process_id in seen:
+                continue
+            seen.add(process_id)
+            version = self.specs.get(session, version_id)
+            if message in version.message_starts:
+                return version
+        return None
+
+    def _load_for_update(self, session: Connection, case_id: int) -> CaseWork:
+        row = session.execute(select(*CASE_COLUMNS).where(CASE.c.id == case_id)).first()
+        if row is None:
+            raise NotFound(f"linked case {case_id} no longer exists")
+        return self._load(session, row)
+
+    # --- tasks --------------------------------------------------------------------------------------------
+
+    def _read_task(self, task_id: str):
+        with self.db.reading() as conn:
+            row = conn.execute(_SELECT_TASK, {"task_id": task_id}).first()
+            if row is None:
+                raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
+            return row, self._load(conn, row)
+
+    def complete_task(self, task_id: str, data: Mapping[str, Any] | None, actor: Actor) -> CaseResult:
+        """Validate the form, complete the task as `actor`, run the process on to its next wait."""
+        row, work = self._read_task(task_id)
+        if not actor.in_group(row.lane):
+            raise PermissionDenied(f"only members of the group '{row.lane}' may work on this task")
+        if row.assignee and row.assignee != actor.username:
+            raise ConflictError(f"this task is held by {row.assignee}")
+        clean = self._validated(work.version, row.form_id, data or {})
+        task = wfx.find_task(work.wf, task_id)
+        if task is None or task.state != wfx.TaskState.READY:
+            raise TaskNotReady(f"task {task_id} is not waiting for work any more")
+        with self._running(work.reference):
+            task.data.update(clean)
+            task.run()
+            wfx.run(work.wf)
+        work.record(
+            actor.username,
+            "complete_task",
+            task_id,
+            row.task_bpmn_id,
+            data=clean,
+            claimed=None if row.assignee else actor.username,
+        )
+        return self._commit([work])
+
+    def claim_task(self, task_id: str, actor: Actor) -> CaseResult:
+        return self._set_assignee(task_id, actor, actor.username, "claim")
+
+    def release_task(self, task_id: str, actor: Actor) -> CaseResult:
+        return self._set_assignee(task_id, actor, None, "release")
+
+    def assign_task(self, task_id: str, assignee: str, actor: Actor, reason: str = "") -> CaseResult:
+        """A supervisor gives a task to a member of its group; from, to, who and why are recorded."""
+        if not actor.is_supervisor:
+            raise PermissionDenied("only supervisors may assign tasks to others")
+        if not (reason or "").strip():
+            raise FormInvalid({"reason": ["Say why the task is reassigned."]})
+        return self._set_assignee(task_id, actor, assignee, "assign", reason=reason.strip())
+
+    def _set_assignee(
+        self, task_id: str, actor: Actor, assignee: str | None, action: str, reason: str = ""
+    ) -> CaseResult:
+        row, work = self._read_task(task_id)
+        if action == "claim":
+            if not actor.in_group(row.lane):
+                raise PermissionDenied(f"only members of the group '{row.lane}' may claim this task")
+            if row.assignee == actor.username:
+                return self._result(work)
+            if row.assignee:
+                raise ConflictError(f"this task is already held by {row.assignee}")
+        elif action == "release":
+            if row.assignee is None:
+                return self._result(work)
+            if row.assignee != actor.username and not actor.is_supervisor:
+                raise PermissionDenied(
+                    f"this task is held by {row.assignee}; only they or a supervisor may release it"
+                )
+        elif assignee is not None and row.lane is not None:
+            with self.db.read() as session:
+                member = session.scalar(
+                    select(Membership.user_id)
+                    .join(Membership.user)
+                    .where(Membership.group_id == row.lane)
+                    .where(User.username == assignee)
+                )
+            if member is None:
+                raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{row.lane}'."]})
+        work.record(
+            actor.username,
+            action,
+            task_id,
+            row.task_bpmn_id,
+            **{"from": row.assignee, "to": assignee},
+            **({"reason": reason} if reason else {}),
+        )
+        with self.db.transaction() as conn:
+            result = conn.execute(
+                update(TASK)
+                .where(TASK.c.id == task_id, _same_assignee(row.assignee))
+                .values(assignee=assignee)
+            )
+            if result.rowcount != 1:
+                raise ConflictError("the task changed hands in the meantime; reload it")
+            save(conn, work, self.clock.now())
+        return self._result(work)
+
+    # --- messages and timers ------------------------------------------------------------------------------
+
+    def deliver_message(self, reference: str, name: str, payload: Any, actor: Actor) -> CaseResult:
+        """A named BPMN message reaches the case: the complainant replied, a provider reported, ..."""
+        work = self._read_case(reference)
+        with self._running(work.reference):
+            wfx.deliver(work.wf, name, payload if payload is not None else {})
+            wfx.run(work.wf)
+        work.record(actor.username, "message", element=name, payload=payload)
+        return self._commit([work])
+
+    def withdraw(self, reference: str, actor: Actor, reason: str = "") -> CaseResult:
+        """Withdrawal is just the `withdraw` message; the process decides what it means where it stands."""
+        try:
+            return self.deliver_message(
+                reference, "withdraw", {"reason": reason, "by": actor.username}, actor
+            )
+        except MessageNotExpected:
+            raise MessageNotExpected(f"case {reference} cannot be withdrawn at this point") from None
+
+    def fire_timer(self, timer_id: str, actor: Actor = SYSTEM) -> CaseResult | None:
+        """Fire a due timer; None when its case has moved on (the stale index row is dropped)."""
+        with self.db.reading() as conn:
+            row = conn.execute(_SELECT_TIMER, {"timer_id": timer_id}).first()
+            if row is None:
+                return None
+            work = self._load(conn, row)
+        if row.due_at > self.clock.now():
+            raise ConflictError(f"timer {timer_id} is not due until {row.due_at.isoformat()}")
+        task = wfx.find_task(work.wf, timer_id)
+        if task is None or task.state != wfx.TaskState.WAITING:
+            with self.db.transaction() as conn:
+                conn.execute(TIMER.delete().where(TIMER.c.id == timer_id))
+            return None
+        with self._running(work.reference):
+            work.wf.refresh_timers()
+            wfx.run(work.wf)
+        work.record(actor.username, "timer", timer_id, row.timer_bpmn_id, due_at=row.due_at.isoformat())
+        return self._commit([work])
+
+    def _read_case(self, reference: str) -> CaseWork:
+        with self.db.reading() as conn:
+            row = conn.execute(_SELECT_CASE, {"reference": reference}).first()
+            if row is None:
+                raise NotFound(f"no case with the reference {reference}")
+            return self._load(conn, row)
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def case_detail(self, reference: str) -> dict[str, Any]:
+        """Everything staff may see of a case: data, open tasks, timers, links and history."""
+        from engine.runtime.queries import case_detail
+
+        return case_detail(self, reference)
+
+
+def _same_assignee(assignee: str | None):
+    return TASK.c.assignee.is_(None) if assignee is None else TASK.c.assignee == assignee

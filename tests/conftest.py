@@ -1,0 +1,116 @@
+"""Shared fixtures: a real database (SQLite file and PostgreSQL), a runtime with a clock tests can move,
+and helpers that build cases through the engine's own services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from engine.actors import Actor
+from engine.clock import FixedClock
+from engine.registry import deploy_bundle, load_bundle, validate_bundle
+from engine.runtime.service import Runtime
+from engine.store.db import Database
+from engine.store.migrate import upgrade
+from engine.store.models import Base
+from engine.users import add_user, load_actor
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_URL = os.environ.get("REDRESSAL_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
+
+
+def _reset(db: Database) -> None:
+    with db.engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(db)
+
+
+def _truncate(db: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.is_sqlite:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{n}"' for n in tables) + " RESTART IDENTITY CASCADE")
+            )
+
+
+@pytest.fixture(scope="session")
+def sqlite_db(tmp_path_factory) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('db')}/redressal.sqlite3")
+    _reset(db)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_db() -> Iterator[Database]:
+    db = Database(PG_URL)
+    try:
+        _reset(db)
+    except Exception as exc:  # pragma: no cover - environment problem, said plainly
+        pytest.fail(f"PostgreSQL at {PG_URL} is not usable: {exc}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request) -> Database:
+    """Each test that uses it runs twice: on a SQLite file and on PostgreSQL."""
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+        database = request.getfixturevalue("pg_db")
+    else:
+        database = request.getfixturevalue("sqlite_db")
+    _truncate(database)
+    return database
+
+
+@pytest.fixture
+def pg(pg_db) -> Database:
+    _truncate(pg_db)
+    return pg_db
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def runtime(db, clock) -> Runtime:
+    return Runtime(db, clock)
+
+
+def deploy(runtime: Runtime, *paths: str | Path, forms: str | Path | None = None) -> list:
+    bundle = load_bundle([Path(p) for p in paths], forms)
+    with runtime.db.write() as session:
+        return deploy_bundle(session, validate_bundle(bundle), runtime.clock, "test")
+
+
+def make_user(runtime: Runtime, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)) -> Actor:
+    with runtime.db.write() as session:
+        add_user(session, runtime.clock, username, password="pw", roles=list(roles), groups=list(groups))
+    with runtime.db.read() as session:
+        return load_actor(session, username)
+
+
+@pytest.fixture
+def lifecycle(runtime) -> Runtime:
+    deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+    return runtime
+
+
+@pytest.fixture
+def handler(runtime) -> Actor:
+    return make_user(runtime, "hana", "handlers")
