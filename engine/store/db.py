@@ -144,10 +144,8 @@ class StatementCounter:
         self.commits += 1
 
     def _engines(self) -> list[Engine]:
-        engines = [self.db.engine]
-        if self.db._read_engine.engine is not self.db.engine:
-            engines.append(self.db._read_engine.engine)
-        return engines
+        # On SQLite the read engine shares the main engine's pool and events; on PostgreSQL it has its own.
+        return [self.db.engine] if self.db.is_sqlite else [self.db.engine, self.db._read_engine.engine]
 
     def __enter__(self) -> StatementCounter:
         for engine in self._engines():
