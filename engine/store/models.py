@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -108,6 +109,47 @@ class Case(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(80), default="")
+    # SLA: the profile in force and the version of its calendar, kept so that a later calendar edit never
+    # rewrites past due dates; the clock pause in progress (if any) and the paused time so far.
+    sla_profile: Mapped[str | None] = mapped_column(String(80))
+    sla_version: Mapped[str | None] = mapped_column(String(40))
+    paused_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class CasePause(Base):
+    """A stretch of time the internal SLA clock stood still (waiting for the complainant)."""
+
+    __tablename__ = "case_pause"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseDeadline(Base):
+    """A deadline a case was held to: when it was due, and whether it was met or breached.
+
+    Written when its timer is armed, settled when the timer fires (breached) or is left behind before it was
+    due (met); kept for reports and for the complainant's tracking page.
+    """
+
+    __tablename__ = "case_deadline"
+    __table_args__ = (Index("ix_case_deadline_case_name", "case_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    timer_id: Mapped[str] = mapped_column(String(36), unique=True)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    regulatory: Mapped[bool] = mapped_column(Boolean, default=False)
+    profile: Mapped[str | None] = mapped_column(String(80))
+    calendar_version: Mapped[str | None] = mapped_column(String(40))
+    met_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Task(Base):
@@ -137,6 +179,9 @@ class Timer(Base):
     bpmn_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     interrupting: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "bpmn": a timer event of the diagram; "warning": the engine's own early warning of a deadline.
+    kind: Mapped[str] = mapped_column(String(20), default="bpmn")
+    deadline: Mapped[str | None] = mapped_column(String(80))  # the SLA deadline it stands for, if any
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
