@@ -50,6 +50,22 @@ def _instant(value: Any, what: str) -> dt.datetime:
     return moment
 
 
+def _times(data: Mapping[str, Any]) -> dict[str, dt.datetime]:
+    times = {"receipt": _instant(data.get("received_at"), "received_at")}
+    for event, value in (data.get("sla_times") or {}).items():
+        times[event] = _instant(value, f"sla_times.{event}")
+    return times
+
+
+def recomputable(data: Mapping[str, Any], name: str, path: str | None = None) -> bool:
+    """Whether the deadline's start is on record (a start that defaulted to "now" cannot be recomputed)."""
+    return profile_for(data, path).rule(name).from_ in _times(data)
+
+
+def start_of(data: Mapping[str, Any], name: str, now: dt.datetime, path: str | None = None) -> dt.datetime:
+    return _times(data).get(profile_for(data, path).rule(name).from_, now)
+
+
 def due(data: Mapping[str, Any], name: str, now: dt.datetime, path: str | None = None) -> dt.datetime:
     """When the named deadline of the case whose data this is falls due.
 
@@ -58,10 +74,7 @@ def due(data: Mapping[str, Any], name: str, now: dt.datetime, path: str | None =
     from the decision going out.
     """
     profile = profile_for(data, path)
-    times = {"receipt": _instant(data.get("received_at"), "received_at")}
-    for event, value in (data.get("sla_times") or {}).items():
-        times[event] = _instant(value, f"sla_times.{event}")
-    rule = profile.rule(name)
-    times.setdefault(rule.from_, now)
+    times = _times(data)
+    times.setdefault(profile.rule(name).from_, now)
     paused = dt.timedelta(seconds=float(data.get("sla_paused_seconds") or 0))
     return profile.due(name, times, paused)

@@ -120,6 +120,10 @@ def read_bpmn(file: str, root: etree._Element) -> list[ProcessElements]:
                 "attached_to": node.get("attachedToRef"),
                 "line": node.sourceline,
                 "event_subprocess": tag == "subProcess" and node.get("triggeredByEvent") == "true",
+                "deadline": _deadline_of(node),
+                "sla_pause": props.get("sla_pause", "").lower() == "true",
+                "sla_event": props.get("sla_event"),
+                "notify": props.get("notify"),
             }
             pe.code.extend(_code_of(file, node, messages))
         for flow in proc.iter(f"{{{BPMN}}}sequenceFlow"):
@@ -130,6 +134,20 @@ def read_bpmn(file: str, root: etree._Element) -> list[ProcessElements]:
                     )
         result.append(pe)
     return result
+
+
+_DEADLINE_CALL = re.compile(r"""^\s*deadline\(\s*["']([A-Za-z0-9_]+)["']\s*\)\s*$""")
+
+
+def _deadline_of(node: etree._Element) -> str | None:
+    """The SLA deadline a timer stands for, when its expression is just `deadline("name")`."""
+    for timer in node.findall(f"{{{BPMN}}}timerEventDefinition"):
+        for part in ("timeDate", "timeDuration"):
+            el = timer.find(f"{{{BPMN}}}{part}")
+            match = _DEADLINE_CALL.match(el.text or "") if el is not None else None
+            if match:
+                return match.group(1)
+    return None
 
 
 def _code_of(file: str, node: etree._Element, messages: dict[str, etree._Element]) -> list[Code]:
@@ -160,7 +178,12 @@ def _code_of(file: str, node: etree._Element, messages: dict[str, etree._Element
 
 _FEEL_HINTS = (
     (re.compile(r"[\[\]\(]\s*[^\]\)]*\.\.\s*"), "a FEEL range such as [1..10]; write `1 <= ? <= 10`"),
-    (re.compile(r"^\s*not\s*\("), "FEEL's not(...); write `!= value` or `not in (a, b)`"),
+    (re.compile(r"^\s*not\s*\("), "FEEL's not(...); write `? != value` or `? not in (a, b)`"),
+    # Valid Python (a tuple) that never equals the input: FEEL means "any of these".
+    (
+        re.compile(r"""^\s*("[^"]*"|'[^']*'|-?[\d.]+)\s*,"""),
+        'a FEEL list of alternatives such as "a", "b"; write `? in ("a", "b")`',
+    ),
     (re.compile(r"\bdate\s+and\s+time\s*\("), "FEEL's date and time(); compare ISO strings instead"),
 )
 

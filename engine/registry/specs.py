@@ -6,6 +6,7 @@ first case of each version in each process.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass, field
@@ -34,6 +35,15 @@ class LoadedVersion:
     forms: dict[str, dict]
     spec_json: str
     message_starts: dict[str, str] = field(default_factory=dict)  # message name -> start event id
+
+    @functools.cached_property
+    def has_sla(self) -> bool:
+        """Whether any timer stands for an SLA deadline or any element pauses the clock (else skip SLA work)."""
+        return any(e.get("deadline") or e.get("sla_pause") for e in self.elements.values())
+
+    @functools.cached_property
+    def has_notify(self) -> bool:
+        return any(e.get("notify") for e in self.elements.values())
 
     def element(self, bpmn_id: str) -> dict:
         return self.elements.get(bpmn_id, {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy import Connection, Row, bindparam, delete, insert, update
 
 from engine.errors import ConflictError
 from engine.registry.specs import LoadedVersion
+from engine.runtime import notify, sla
 from engine.runtime import workflow as wfx
 from engine.runtime.audit import GENESIS, event_hash
 from engine.serialization import SERIALIZER_VERSION, dump_state
-from engine.store.models import AuditEvent, Case, Task, Timer
+from engine.store.models import AuditEvent, Case, Outbox, Task, Timer
 
 CASE = Case.__table__
 TASK = Task.__table__
@@ -41,6 +43,10 @@ CASE_COLUMNS = (
     CASE.c.last_hash,
     CASE.c.parent_case_id,
     CASE.c.open_children,
+    CASE.c.sla_profile,
+    CASE.c.sla_version,
+    CASE.c.paused_since,
+    CASE.c.paused_seconds,
 )
 
 
@@ -73,6 +79,16 @@ class CaseWork:
     linked: list[str] = field(default_factory=list)  # references of cases started from this one now
     parent_work: CaseWork | None = None  # the parent, when it is in the same unit of work
     closed_counted: bool = False
+    sla_profile: str | None = None
+    sla_version: str | None = None
+    paused_since: dt.datetime | None = None
+    paused_seconds: float = 0.0
+    pause_started: str | None = None  # reason of a pause that began in this unit of work
+    pause_ended: bool = False
+    outbox: list[dict[str, Any]] = field(default_factory=list)  # notifications to write with the case
+    drop_timers: list[str] = field(default_factory=list)  # engine timers (warnings) consumed now
+    staff_notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    loaded_at: float = field(default_factory=time.time)  # tasks changed after this ran in this unit
 
     @classmethod
     def from_row(cls, row: Row, version: LoadedVersion, wf: BpmnWorkflow) -> CaseWork:
@@ -88,6 +104,10 @@ class CaseWork:
             outcome=row.outcome,
             parent_case_id=row.parent_case_id,
             open_children=row.open_children,
+            sla_profile=row.sla_profile,
+            sla_version=row.sla_version,
+            paused_since=row.paused_since,
+            paused_seconds=row.paused_seconds or 0.0,
         )
         work.snapshot()
         return work
@@ -137,12 +157,17 @@ _REPLACE_TASK = update(TASK).where(TASK.c.id == bindparam("b_old"))
 _INSERT_TIMER = insert(TIMER)
 _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
+_INSERT_OUTBOX = insert(Outbox.__table__)
 
 
-def save(conn: Connection, work: CaseWork, now: dt.datetime) -> None:
+def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | None = None) -> None:
     """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
     status_before = work.status
     snap = wfx.snapshot(work.wf, work.version)
+    if work.version.has_sla:
+        snap = sla.settle(work, snap, now, profiles)
+    if work.version.has_notify:
+        notify.complainant_notices(work, now, profiles)
     status, stage, outcome = work.derive(snap)
     tasks, timers = snap.ready, snap.timers
     state = dump_state(work.wf)
@@ -183,6 +208,10 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime) -> None:
         "last_hash": prev,
         "updated_at": now,
         "open_children": work.open_children,
+        "sla_profile": work.sla_profile,
+        "sla_version": work.sla_version,
+        "paused_since": work.paused_since,
+        "paused_seconds": work.paused_seconds,
     }
     if status in ("closed", "withdrawn") and status_before not in ("closed", "withdrawn"):
         values["closed_at"] = now
@@ -245,8 +274,13 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime) -> None:
     work.events = []
 
 
-def _write_tasks(conn: Connection, work: CaseWork, tasks: dict[str, wfx.ReadyTask],
-                 timers: dict[str, wfx.WaitingTimer], now: dt.datetime) -> None:
+def _write_tasks(
+    conn: Connection,
+    work: CaseWork,
+    tasks: dict[str, wfx.ReadyTask],
+    timers: dict[str, wfx.WaitingTimer],
+    now: dt.datetime,
+) -> None:
     """Bring the task index in line with the workflow in as few statements as possible.
 
     The usual completion replaces one ready task by the next: that is one UPDATE of the old row (new id and
@@ -264,8 +298,17 @@ def _write_tasks(conn: Connection, work: CaseWork, tasks: dict[str, wfx.ReadyTas
             due_by_task[timer.attached_to] = timer.due_at
 
     def row(t: wfx.ReadyTask) -> dict:
-        return {"id": t.id, "case_id": work.id, "bpmn_id": t.bpmn_id, "name": t.name, "form_id": t.form_id,
-                "lane": t.lane, "assignee": None, "due_at": due_by_task.get(t.bpmn_id), "created_at": now}
+        return {
+            "id": t.id,
+            "case_id": work.id,
+            "bpmn_id": t.bpmn_id,
+            "name": t.name,
+            "form_id": t.form_id,
+            "lane": t.lane,
+            "assignee": None,
+            "due_at": due_by_task.get(t.bpmn_id),
+            "created_at": now,
+        }
 
     if len(removed) == 1 and len(added) == 1:
         conn.execute(_REPLACE_TASK, {**row(added[0]), "b_old": removed[0]})

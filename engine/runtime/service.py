@@ -28,6 +28,7 @@ from engine.errors import (
     TaskNotReady,
 )
 from engine.registry.specs import LoadedVersion, SpecCache
+from engine.runtime import notify
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
 from engine.runtime.references import new_reference
@@ -48,7 +49,15 @@ _SELECT_TASK = (
     .where(TASK.c.id == bindparam("task_id"))
 )
 _SELECT_TIMER = (
-    select(*CASE_COLUMNS, TIMER.c.due_at, TIMER.c.bpmn_id.label("timer_bpmn_id"))
+    select(
+        *CASE_COLUMNS,
+        TIMER.c.id.label("timer_id"),
+        TIMER.c.due_at,
+        TIMER.c.bpmn_id.label("timer_bpmn_id"),
+        TIMER.c.kind,
+        TIMER.c.deadline,
+        TIMER.c.interrupting,
+    )
     .join(TIMER, TIMER.c.case_id == CASE.c.id)
     .where(TIMER.c.id == bindparam("timer_id"))
 )
@@ -205,7 +214,10 @@ class Runtime:
                     touched = self._route(conn, list(works))
                     now = self.clock.now()
                     for work in touched:
-                        save(conn, work, now)
+                        for template, params in work.staff_notices:
+                            notify.staff_notice(conn, work, template, now, **params)
+                        work.staff_notices = []
+                        save(conn, work, now, self.sla_profiles)
                 return self._result(first)
             except IntegrityError as exc:
                 # A new reference collided with an existing one (1 in a billion): draw again.
@@ -387,7 +399,7 @@ class Runtime:
             )
             if result.rowcount != 1:
                 raise ConflictError("the task changed hands in the meantime; reload it")
-            save(conn, work, self.clock.now())
+            save(conn, work, self.clock.now(), self.sla_profiles)
         return self._result(work)
 
     # --- messages and timers ------------------------------------------------------------------------------
@@ -417,8 +429,11 @@ class Runtime:
             if row is None:
                 return None
             work = self._load(conn, row)
-        if row.due_at > self.clock.now():
+        now = self.clock.now()
+        if row.due_at > now:
             raise ConflictError(f"timer {timer_id} is not due until {row.due_at.isoformat()}")
+        if row.kind == "warning":
+            return self._warn(work, row, actor, now)
         task = wfx.find_task(work.wf, timer_id)
         if task is None or task.state != wfx.TaskState.WAITING:
             with self.db.transaction() as conn:
@@ -427,7 +442,30 @@ class Runtime:
         with self._running(work.reference):
             work.wf.refresh_timers()
             wfx.run(work.wf)
-        work.record(actor.username, "timer", timer_id, row.timer_bpmn_id, due_at=row.due_at.isoformat())
+        work.record(
+            actor.username,
+            "timer",
+            timer_id,
+            row.timer_bpmn_id,
+            due_at=row.due_at.isoformat(),
+            deadline=row.deadline,
+            interrupting=row.interrupting,
+        )
+        if row.deadline == "reminder" or not row.interrupting:
+            work.staff_notices.append(
+                ("staff_reminder", {"deadline": row.deadline, "task": row.timer_bpmn_id})
+            )
+        elif row.deadline:
+            work.staff_notices.append(
+                ("staff_escalation", {"deadline": row.deadline, "task": row.timer_bpmn_id})
+            )
+        return self._commit([work])
+
+    def _warn(self, work: CaseWork, row, actor: Actor, now: dt.datetime) -> CaseResult:
+        """The engine's early warning of a deadline: tell the people on the case; the process is untouched."""
+        work.record(actor.username, "deadline_warning", element=row.timer_bpmn_id, deadline=row.deadline)
+        work.drop_timers.append(row.timer_id)
+        work.staff_notices.append(("deadline_warning", {"deadline": row.deadline}))
         return self._commit([work])
 
     def _read_case(self, reference: str) -> CaseWork:

@@ -1,0 +1,174 @@
+"""SLA bookkeeping when a case is saved: clock pauses, profile changes, re-armed deadlines, deadline records.
+
+The diagram says where the clock pauses (a waiting element with `sla_pause=true`) and which timers stand for
+which deadline (`deadline("name")` timer expressions). Everything else follows from the case's data and its
+SLA profile, so process owners never draw bookkeeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, update
+
+from engine import deadlines
+from engine.runtime import workflow as wfx
+from engine.store.models import CaseDeadline, CasePause, Timer
+
+DEADLINE = CaseDeadline.__table__
+PAUSE = CasePause.__table__
+TIMER = Timer.__table__
+
+_SETTLE = update(DEADLINE).where(
+    DEADLINE.c.timer_id == bindparam("b_timer"), DEADLINE.c.met_at.is_(None), DEADLINE.c.breached_at.is_(None)
+)
+_MOVE = update(DEADLINE).where(DEADLINE.c.timer_id == bindparam("b_timer"))
+_END_PAUSE = update(PAUSE).where(PAUSE.c.case_id == bindparam("b_case"), PAUSE.c.ended_at.is_(None))
+
+
+def warning_id(timer_id: str) -> str:
+    """The id of the engine's early-warning timer for a deadline timer: derived, so no lookup is needed."""
+    return "w" + timer_id[1:]
+
+
+def live_data(work) -> dict[str, Any]:
+    return wfx.case_data(work.wf)
+
+
+def settle(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None) -> wfx.Snapshot:
+    """Update pauses and the profile in force, re-arm deadline timers that moved; return the new snapshot."""
+    data = live_data(work)
+    name = data.get("sla_profile") or "default"
+    profile = deadlines.profile_for(data, profiles_path)
+    rearm = False
+    if work.sla_profile != name:
+        if work.sla_profile is not None:
+            work.record("system", "sla_profile_changed", **{"from": work.sla_profile, "to": name})
+            rearm = True
+        work.sla_profile = name
+    work.sla_version = profile.version
+    pausing = [b for b in snap.waiting if work.version.element(b).get("sla_pause")]
+    if pausing and work.paused_since is None:
+        work.paused_since = now
+        element = work.version.element(pausing[0])
+        work.pause_started = element.get("name") or pausing[0]
+        work.record("system", "sla_paused", element=pausing[0])
+    elif not pausing and work.paused_since is not None:
+        work.paused_seconds += (now - work.paused_since).total_seconds()
+        work.paused_since = None
+        work.pause_ended = True
+        work.record("system", "sla_resumed", paused_seconds=round(work.paused_seconds))
+        for task in _live_tasks(work.wf):
+            task.data["sla_paused_seconds"] = work.paused_seconds
+        rearm = True
+    if rearm and _rearm(work, snap, now, profiles_path):
+        return wfx.snapshot(work.wf, work.version)
+    return snap
+
+
+def _live_tasks(wf) -> list:
+    return list(wf.get_tasks_iterator(state=wfx.TaskState.READY | wfx.TaskState.WAITING))
+
+
+def _rearm(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None) -> bool:
+    """Recompute waiting deadline timers whose start is known; SpiffWorkflow honours the new due time."""
+    moved = False
+    for timer in snap.timers.values():
+        name = work.version.element(timer.bpmn_id).get("deadline")
+        if not name:
+            continue
+        task = wfx.find_task(work.wf, timer.id)
+        if task is None or not deadlines.recomputable(task.data, name, profiles_path):
+            continue
+        due = deadlines.due(task.data, name, now, profiles_path)
+        if due != timer.due_at:
+            task.internal_data["event_value"] = due.isoformat()
+            moved = True
+    return moved
+
+
+def write(
+    conn: Connection,
+    work,
+    timers: dict[str, wfx.WaitingTimer],
+    fresh: list,
+    moved: list,
+    gone: list[str],
+    now: dt.datetime,
+    profiles_path: str | None,
+) -> None:
+    """Deadline records and early warnings for the deadline timers that came, moved or went."""
+    if work.pause_started:
+        conn.execute(
+            insert(PAUSE),
+            {
+                "case_id": work.id,
+                "reason": work.pause_started,
+                "actor": "system",
+                "started_at": now,
+                "ended_at": None,
+            },
+        )
+        work.pause_started = None
+    if work.pause_ended:
+        conn.execute(_END_PAUSE, {"b_case": work.id, "ended_at": now})
+        work.pause_ended = False
+    named = {t.id: work.version.element(t.bpmn_id).get("deadline") for t in fresh + moved}
+    named = {k: v for k, v in named.items() if v}
+    settled = []
+    for timer_id in gone:
+        before = work.before_timers[timer_id]
+        if work.version.element(before.bpmn_id).get("deadline"):
+            outcome = {"breached_at": now} if before.due_at <= now else {"met_at": now}
+            conn.execute(_SETTLE, {"b_timer": timer_id, **outcome})
+            settled.append(warning_id(timer_id))
+    if settled:
+        conn.execute(TIMER.delete().where(TIMER.c.id.in_(settled)))
+    if not named:
+        return
+    data = live_data(work)
+    profile = deadlines.profile_for(data, profiles_path)
+    rows, warnings = [], []
+    for timer in fresh + moved:
+        name = named.get(timer.id)
+        if not name:
+            continue
+        rule = profile.rule(name)
+        if timer in moved:
+            conn.execute(_MOVE, {"b_timer": timer.id, "due_at": timer.due_at})
+        else:
+            rows.append(
+                {
+                    "case_id": work.id,
+                    "name": name,
+                    "timer_id": timer.id,
+                    "due_at": timer.due_at,
+                    "regulatory": rule.regulatory,
+                    "profile": profile.name,
+                    "calendar_version": profile.version,
+                    "met_at": None,
+                    "breached_at": None,
+                }
+            )
+        start = deadlines.start_of(data, name, now, profiles_path)
+        warn_at = start + (timer.due_at - start) * profile.warning_share
+        if warn_at > now:
+            warnings.append(
+                {
+                    "id": warning_id(timer.id),
+                    "case_id": work.id,
+                    "bpmn_id": timer.bpmn_id,
+                    "due_at": warn_at,
+                    "interrupting": False,
+                    "kind": "warning",
+                    "deadline": name,
+                    "claimed_by": None,
+                    "claimed_until": None,
+                }
+            )
+    if rows:
+        conn.execute(insert(DEADLINE), rows)
+    if warnings:
+        conn.execute(TIMER.delete().where(TIMER.c.id.in_([w["id"] for w in warnings])))
+        conn.execute(insert(TIMER), warnings)

@@ -1,0 +1,77 @@
+"""A timer worker: claim what is due, fire each in its own transaction, repeat while there is more.
+
+`redressal serve` runs one inside the web process for a single node; production runs `redressal worker`
+processes, as many as needed, on any nodes. APScheduler calls `tick` every second; a tick costs one indexed
+query when nothing is due.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+
+from engine.errors import ConflictError, EngineError
+from engine.runtime.service import Runtime
+from engine.timers.claims import claim_due, next_due, release
+
+log = logging.getLogger(__name__)
+
+
+class TimerWorker:
+    def __init__(self, runtime: Runtime, name: str | None = None, batch: int = 100) -> None:
+        self.runtime = runtime
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.batch = batch
+        self.fired = 0
+        self.failed = 0
+
+    def tick(self) -> int:
+        """Fire everything due now; returns how many timers fired."""
+        fired = 0
+        while True:
+            now = self.runtime.clock.now()
+            due = next_due(self.runtime.db, now)
+            if due is None or due > now:
+                return fired
+            claimed = claim_due(self.runtime.db, self.name, now, self.batch)
+            if not claimed:
+                return fired
+            retry = []
+            for timer_id, _due_at in claimed:
+                try:
+                    if self.runtime.fire_timer(timer_id) is not None:
+                        fired += 1
+                except ConflictError:
+                    retry.append(timer_id)  # the case changed under us: try again on the next pass
+                except EngineError as exc:
+                    # A broken process: keep the claim so it retries when the lease ends, not in a hot loop.
+                    self.failed += 1
+                    log.warning("timer %s could not fire: %s", timer_id, exc.detail)
+            release(self.runtime.db, retry)
+            self.fired += fired
+            if len(claimed) < self.batch:
+                return fired
+
+
+def start_scheduler(runtime: Runtime, *, blocking: bool = False, interval: float = 1.0, extra_jobs=()):
+    """APScheduler only wakes the worker each second; the database decides what is due."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    worker = TimerWorker(runtime)
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
+    scheduler.add_job(
+        worker.tick,
+        "interval",
+        seconds=interval,
+        max_instances=1,
+        coalesce=True,
+        id="timers",
+        next_run_time=runtime.clock.now(),
+    )
+    for job, seconds in extra_jobs:
+        scheduler.add_job(job, "interval", seconds=seconds, max_instances=1, coalesce=True)
+    scheduler.start()
+    return scheduler, worker
