@@ -2,8 +2,9 @@
 
 The case's data carries what the computation needs, so it travels with the workflow state and is fixed
 when a timer is armed: `sla_profile` (chosen at receipt by DMN, maybe changed at assessment), `received_at`,
-`sla_times` (other events deadlines count from, such as `communicated`) and `sla_paused_seconds` (time
-spent waiting for the complainant, which moves internal deadlines only).
+`sla_times` (other events deadlines count from, such as `communicated`). The time the case spent waiting
+for the complainant is kept on the case row, not in the data, and is passed in: it moves internal
+deadlines only.
 """
 
 from __future__ import annotations
@@ -66,7 +67,13 @@ def start_of(data: Mapping[str, Any], name: str, now: dt.datetime, path: str | N
     return _times(data).get(profile_for(data, path).rule(name).from_, now)
 
 
-def due(data: Mapping[str, Any], name: str, now: dt.datetime, path: str | None = None) -> dt.datetime:
+def due(
+    data: Mapping[str, Any],
+    name: str,
+    now: dt.datetime,
+    path: str | None = None,
+    paused: dt.timedelta = dt.timedelta(0),
+) -> dt.datetime:
     """When the named deadline of the case whose data this is falls due.
 
     A deadline counts from an event (receipt by default). When the case has not recorded that event, it
@@ -76,5 +83,4 @@ def due(data: Mapping[str, Any], name: str, now: dt.datetime, path: str | None =
     profile = profile_for(data, path)
     times = _times(data)
     times.setdefault(profile.rule(name).from_, now)
-    paused = dt.timedelta(seconds=float(data.get("sla_paused_seconds") or 0))
     return profile.due(name, times, paused)

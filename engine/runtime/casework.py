@@ -239,6 +239,27 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
 
     _write_tasks(conn, work, tasks, timers, now)
 
+    _write_timers(conn, work, timers, now, profiles)
+    if work.outbox:
+        conn.execute(_INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
+        work.outbox = []
+    conn.execute(_INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
+
+    work.row_version = new_version
+    work.last_hash = prev
+    work.status, work.stage, work.outcome = status, stage, outcome
+    work.before_tasks, work.before_timers = tasks, timers
+    work.events = []
+
+
+def _write_timers(
+    conn: Connection,
+    work: CaseWork,
+    timers: dict[str, wfx.WaitingTimer],
+    now: dt.datetime,
+    profiles: str | None,
+) -> None:
+    """The timer index, changed only where timers came, went or moved; then the SLA records they imply."""
     gone = [tid for tid in work.before_timers if tid not in timers]
     moved = [
         t
@@ -246,8 +267,9 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         if tid in work.before_timers and work.before_timers[tid].due_at != t.due_at
     ]
     fresh = [t for tid, t in timers.items() if tid not in work.before_timers]
-    if gone or moved:
-        conn.execute(_DELETE_TIMERS, {"ids": gone + [t.id for t in moved]})
+    if gone or moved or work.drop_timers:
+        conn.execute(_DELETE_TIMERS, {"ids": gone + [t.id for t in moved] + work.drop_timers})
+        work.drop_timers = []
     if fresh or moved:
         conn.execute(
             _INSERT_TIMER,
@@ -258,20 +280,16 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
                     "bpmn_id": t.bpmn_id,
                     "due_at": t.due_at,
                     "interrupting": t.interrupting,
+                    "kind": "bpmn",
+                    "deadline": work.version.element(t.bpmn_id).get("deadline"),
                     "claimed_by": None,
                     "claimed_until": None,
                 }
                 for t in fresh + moved
             ],
         )
-
-    conn.execute(_INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
-
-    work.row_version = new_version
-    work.last_hash = prev
-    work.status, work.stage, work.outcome = status, stage, outcome
-    work.before_tasks, work.before_timers = tasks, timers
-    work.events = []
+    if work.version.has_sla:
+        sla.write(conn, work, timers, fresh, moved, gone, now, profiles)
 
 
 def _write_tasks(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, not_, or_, select
 
+from engine import forms
 from engine.errors import NotFound
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER
-from engine.store.models import AuditEvent, Case
+from engine.store.models import AuditEvent, Case, CaseDeadline
+
+DEADLINE = CaseDeadline.__table__
 
 
 def case_detail(runtime, reference: str) -> dict[str, Any]:
@@ -62,7 +66,14 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
             for t in tasks
         ],
         "timers": [
-            {"id": t.id, "bpmn_id": t.bpmn_id, "due_at": t.due_at, "interrupting": t.interrupting}
+            {
+                "id": t.id,
+                "bpmn_id": t.bpmn_id,
+                "due_at": t.due_at,
+                "interrupting": t.interrupting,
+                "kind": t.kind,
+                "deadline": t.deadline,
+            }
             for t in timers
         ],
         "linked_cases": [
@@ -125,3 +136,190 @@ def list_tasks(
         query = query.where(TASK.c.assignee == assignee)
     with runtime.db.read() as session:
         return [dict(r._mapping) for r in session.execute(query)]
+
+
+# --- pages for the API: lists with a total, filters that use indexes ------------------------------------
+
+_TASK_COLUMNS = (
+    TASK.c.id,
+    TASK.c.name,
+    TASK.c.bpmn_id,
+    TASK.c.form_id,
+    TASK.c.lane,
+    TASK.c.assignee,
+    TASK.c.due_at,
+    TASK.c.created_at,
+    CASE.c.reference,
+    CASE.c.status,
+    CASE.c.stage,
+)
+
+
+def task_page(
+    runtime,
+    *,
+    groups: frozenset[str] | None,
+    username: str | None = None,
+    mine: bool = False,
+    group: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
+
+    `groups` None means every group; `username` hides tasks other people hold; `mine` keeps only the
+    caller's own. The order is read in two index-ordered halves (tasks with a due time, then those without),
+    which both databases serve from `ix_task_due_created` without sorting the whole inbox.
+    """
+    conds = []
+    if groups is not None:
+        conds.append(or_(TASK.c.lane.in_(sorted(groups)), TASK.c.lane.is_(None)))
+    if group is not None:
+        conds.append(TASK.c.lane == group)
+    if mine:
+        conds.append(TASK.c.assignee == username)
+    elif username is not None:
+        conds.append(or_(TASK.c.assignee.is_(None), TASK.c.assignee == username))
+    offset = (page - 1) * page_size
+    base = select(*_TASK_COLUMNS).join(CASE, CASE.c.id == TASK.c.case_id).where(*conds)
+    with runtime.db.reading() as conn:
+        total = conn.scalar(select(func.count()).select_from(TASK).where(*conds)) or 0
+        if offset >= total:
+            return [], total
+        rows = conn.execute(
+            base.where(TASK.c.due_at.is_not(None))
+            .order_by(TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            .limit(page_size)
+            .offset(offset)
+        ).all()
+        if len(rows) < page_size:
+            skip = 0
+            if not rows and offset:
+                dated = select(func.count()).select_from(TASK).where(*conds, TASK.c.due_at.is_not(None))
+                skip = offset - (conn.scalar(dated) or 0)
+            rows += conn.execute(
+                base.where(TASK.c.due_at.is_(None))
+                .order_by(TASK.c.created_at, TASK.c.id)
+                .limit(page_size - len(rows))
+                .offset(max(skip, 0))
+            ).all()
+    return [dict(r._mapping) for r in rows], total
+
+
+def task_detail(runtime, task_id: str) -> dict[str, Any]:
+    """A ready task with its form definition and the values the case already has for the form's fields."""
+    with runtime.db.reading() as conn:
+        row = conn.execute(
+            select(
+                *CASE_COLUMNS,
+                TASK.c.id.label("task_id"),
+                TASK.c.name,
+                TASK.c.bpmn_id.label("task_bpmn_id"),
+                TASK.c.form_id,
+                TASK.c.lane,
+                TASK.c.assignee,
+                TASK.c.due_at,
+                TASK.c.created_at,
+            )
+            .join(TASK, TASK.c.case_id == CASE.c.id)
+            .where(TASK.c.id == task_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no ready task {task_id}")
+        work = runtime._load(conn, row)
+    task = wfx.find_task(work.wf, task_id)
+    data = dict(task.data) if task is not None else wfx.case_data(work.wf)
+    definition = work.version.forms.get(row.form_id) if row.form_id else None
+    return {
+        "id": row.task_id,
+        "name": row.name,
+        "bpmn_id": row.task_bpmn_id,
+        "case": row.reference,
+        "case_status": row.status,
+        "stage": row.stage,
+        "form": row.form_id,
+        "group": row.lane,
+        "assignee": row.assignee,
+        "due_at": row.due_at,
+        "created_at": row.created_at,
+        "form_definition": definition,
+        "values": forms.prefill(definition, data) if definition else {},
+    }
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_cases(
+    runtime,
+    *,
+    now: dt.datetime,
+    status: str | None = None,
+    stage: str | None = None,
+    group: str | None = None,
+    assignee: str | None = None,
+    overdue: bool | None = None,
+    text: str | None = None,
+    process_id: str | None = None,
+    case_ids: list[int] | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """Cases for staff lists, newest first, with the total; each filter is one indexed condition.
+
+    `group` and `assignee` look at the case's open tasks; `overdue` means an open task past its due time or
+    an SLA deadline past due and not met; `text` searches the reference and the summary fields.
+    """
+    conds = []
+    if status:
+        conds.append(CASE.c.status == status)
+    if stage:
+        conds.append(CASE.c.stage == stage)
+    if process_id:
+        conds.append(CASE.c.process_id == process_id)
+    if case_ids is not None:
+        conds.append(CASE.c.id.in_(case_ids or [-1]))
+    if group:
+        conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.lane == group))
+    if assignee:
+        conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.assignee == assignee))
+    if overdue is not None:
+        late = or_(
+            exists().where(TASK.c.case_id == CASE.c.id, TASK.c.due_at < now),
+            exists().where(
+                DEADLINE.c.case_id == CASE.c.id, DEADLINE.c.due_at < now, DEADLINE.c.met_at.is_(None)
+            ),
+        )
+        conds.append(and_(late, CASE.c.closed_at.is_(None)) if overdue else not_(late))
+    if text:
+        pattern = _like(text.strip())
+        conds.append(
+            or_(
+                func.lower(CASE.c.reference).like(pattern, escape="\\"),
+                func.lower(CASE.c.summary).like(pattern, escape="\\"),
+            )
+        )
+    columns = (
+        CASE.c.reference,
+        CASE.c.process_id,
+        CASE.c.status,
+        CASE.c.stage,
+        CASE.c.outcome,
+        CASE.c.summary,
+        CASE.c.created_at,
+        CASE.c.updated_at,
+        CASE.c.closed_at,
+    )
+    query = (
+        select(*columns)
+        .where(*conds)
+        .order_by(CASE.c.created_at.desc(), CASE.c.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    with runtime.db.reading() as conn:
+        total = conn.scalar(select(func.count()).select_from(CASE).where(*conds)) or 0
+        rows = conn.execute(query).all() if total else []
+    return [{**r._mapping, "summary": json.loads(r.summary or "{}")} for r in rows], total

@@ -28,7 +28,7 @@ from engine.errors import (
     TaskNotReady,
 )
 from engine.registry.specs import LoadedVersion, SpecCache
-from engine.runtime import notify
+from engine.runtime import notify, sla
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
 from engine.runtime.references import new_reference
@@ -118,11 +118,15 @@ class Runtime:
 
     # --- helpers ---------------------------------------------------------------------------------------
 
-    def _deadline(self, data: Mapping[str, Any], name: str) -> dt.datetime:
-        return deadlines.due(data, name, self.clock.now(), self.sla_profiles)
+    def _running(self, work: CaseWork):
+        """Run `work`'s workflow with this call's clock, and `deadline()` bound to the case's clock pauses."""
+        profiles = self.sla_profiles
+        clock = self.clock
 
-    def _running(self, reference: str | None):
-        return wfx.running(self.clock, reference, self._deadline)
+        def deadline(data: Mapping[str, Any], name: str) -> dt.datetime:
+            return deadlines.due(data, name, clock.now(), profiles, sla.paused_total(work, clock.now()))
+
+        return wfx.running(clock, work.reference, deadline)
 
     def _load(self, session: Session | Connection, row) -> CaseWork:
         version = self.specs.get(session, row.process_version_id)
@@ -185,7 +189,7 @@ class Runtime:
         )
         clean = self._validated(version, start_form if validate_start_form else None, data or {})
         work = self._new_case(version, clean, actor.username)
-        with self._running(work.reference):
+        with self._running(work):
             wfx.run(work.wf)
         work.record(actor.username, "start", data=clean)
         return self._commit([work])
@@ -249,7 +253,7 @@ class Runtime:
                     touched.append(parent)
             for name, payload in thrown:
                 if parent is not None and name in wfx.waiting_messages(parent.wf):
-                    with self._running(parent.reference):
+                    with self._running(parent):
                         wfx.deliver(parent.wf, name, payload)
                         wfx.run(parent.wf)
                     parent.record("system", "message", element=name, source=work.reference)
@@ -263,7 +267,7 @@ class Runtime:
                 child = self._new_case(starter, {}, "system")
                 child.parent_work = work
                 child.parent_case_id = work.id
-                with self._running(child.reference):
+                with self._running(child):
                     wfx.run(child.wf)
                     wfx.deliver(child.wf, name, payload)
                     wfx.run(child.wf)
@@ -327,7 +331,7 @@ class Runtime:
         task = wfx.find_task(work.wf, task_id)
         if task is None or task.state != wfx.TaskState.READY:
             raise TaskNotReady(f"task {task_id} is not waiting for work any more")
-        with self._running(work.reference):
+        with self._running(work):
             task.data.update(clean)
             task.run()
             wfx.run(work.wf)
@@ -407,7 +411,7 @@ class Runtime:
     def deliver_message(self, reference: str, name: str, payload: Any, actor: Actor) -> CaseResult:
         """A named BPMN message reaches the case: the complainant replied, a provider reported, ..."""
         work = self._read_case(reference)
-        with self._running(work.reference):
+        with self._running(work):
             wfx.deliver(work.wf, name, payload if payload is not None else {})
             wfx.run(work.wf)
         work.record(actor.username, "message", element=name, payload=payload)
@@ -439,7 +443,7 @@ class Runtime:
             with self.db.transaction() as conn:
                 conn.execute(TIMER.delete().where(TIMER.c.id == timer_id))
             return None
-        with self._running(work.reference):
+        with self._running(work):
             work.wf.refresh_timers()
             wfx.run(work.wf)
         work.record(

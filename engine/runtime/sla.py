@@ -20,10 +20,20 @@ DEADLINE = CaseDeadline.__table__
 PAUSE = CasePause.__table__
 TIMER = Timer.__table__
 
-_SETTLE = update(DEADLINE).where(
-    DEADLINE.c.timer_id == bindparam("b_timer"), DEADLINE.c.met_at.is_(None), DEADLINE.c.breached_at.is_(None)
+_BREACH = update(DEADLINE).where(
+    DEADLINE.c.case_id == bindparam("b_case"),
+    DEADLINE.c.name == bindparam("b_name"),
+    DEADLINE.c.breached_at.is_(None),
 )
-_MOVE = update(DEADLINE).where(DEADLINE.c.timer_id == bindparam("b_timer"))
+_MEET = update(DEADLINE).where(
+    DEADLINE.c.case_id == bindparam("b_case"),
+    DEADLINE.c.name == bindparam("b_name"),
+    DEADLINE.c.breached_at.is_(None),
+    DEADLINE.c.met_at.is_(None),
+)
+_ARM = update(DEADLINE).where(
+    DEADLINE.c.case_id == bindparam("b_case"), DEADLINE.c.name == bindparam("b_name")
+)
 _END_PAUSE = update(PAUSE).where(PAUSE.c.case_id == bindparam("b_case"), PAUSE.c.ended_at.is_(None))
 
 
@@ -59,16 +69,16 @@ def settle(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None
         work.paused_since = None
         work.pause_ended = True
         work.record("system", "sla_resumed", paused_seconds=round(work.paused_seconds))
-        for task in _live_tasks(work.wf):
-            task.data["sla_paused_seconds"] = work.paused_seconds
         rearm = True
     if rearm and _rearm(work, snap, now, profiles_path):
         return wfx.snapshot(work.wf, work.version)
     return snap
 
 
-def _live_tasks(wf) -> list:
-    return list(wf.get_tasks_iterator(state=wfx.TaskState.READY | wfx.TaskState.WAITING))
+def paused_total(work, now: dt.datetime) -> dt.timedelta:
+    """Time the case's internal clock has stood still, the pause in progress included."""
+    current = (now - work.paused_since).total_seconds() if work.paused_since else 0.0
+    return dt.timedelta(seconds=work.paused_seconds + current)
 
 
 def _rearm(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None) -> bool:
@@ -81,7 +91,7 @@ def _rearm(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None
         task = wfx.find_task(work.wf, timer.id)
         if task is None or not deadlines.recomputable(task.data, name, profiles_path):
             continue
-        due = deadlines.due(task.data, name, now, profiles_path)
+        due = deadlines.due(task.data, name, now, profiles_path, paused_total(work, now))
         if due != timer.due_at:
             task.internal_data["event_value"] = due.isoformat()
             moved = True
@@ -114,42 +124,45 @@ def write(
     if work.pause_ended:
         conn.execute(_END_PAUSE, {"b_case": work.id, "ended_at": now})
         work.pause_ended = False
-    named = {t.id: work.version.element(t.bpmn_id).get("deadline") for t in fresh + moved}
-    named = {k: v for k, v in named.items() if v}
+    deadline_of = {t.id: work.version.element(t.bpmn_id).get("deadline") for t in timers.values()}
+    still_waiting = {name for name in deadline_of.values() if name}
     settled = []
     for timer_id in gone:
         before = work.before_timers[timer_id]
-        if work.version.element(before.bpmn_id).get("deadline"):
-            outcome = {"breached_at": now} if before.due_at <= now else {"met_at": now}
-            conn.execute(_SETTLE, {"b_timer": timer_id, **outcome})
-            settled.append(warning_id(timer_id))
+        name = work.version.element(before.bpmn_id).get("deadline")
+        if not name:
+            continue
+        settled.append(warning_id(timer_id))
+        if before.due_at <= now:
+            conn.execute(_BREACH, {"b_case": work.id, "b_name": name, "breached_at": now})
+        elif name not in still_waiting:
+            conn.execute(_MEET, {"b_case": work.id, "b_name": name, "met_at": now})
     if settled:
         conn.execute(TIMER.delete().where(TIMER.c.id.in_(settled)))
-    if not named:
+    armed = [t for t in fresh + moved if deadline_of.get(t.id)]
+    if not armed:
         return
     data = live_data(work)
     profile = deadlines.profile_for(data, profiles_path)
-    rows, warnings = [], []
-    for timer in fresh + moved:
-        name = named.get(timer.id)
-        if not name:
-            continue
-        rule = profile.rule(name)
-        if timer in moved:
-            conn.execute(_MOVE, {"b_timer": timer.id, "due_at": timer.due_at})
-        else:
-            rows.append(
+    warnings = []
+    for timer in armed:
+        name = deadline_of[timer.id]
+        values = {
+            "due_at": timer.due_at,
+            "met_at": None,
+            "profile": profile.name,
+            "calendar_version": profile.version,
+        }
+        if conn.execute(_ARM, {"b_case": work.id, "b_name": name, **values}).rowcount == 0:
+            conn.execute(
+                insert(DEADLINE),
                 {
                     "case_id": work.id,
                     "name": name,
-                    "timer_id": timer.id,
-                    "due_at": timer.due_at,
-                    "regulatory": rule.regulatory,
-                    "profile": profile.name,
-                    "calendar_version": profile.version,
-                    "met_at": None,
                     "breached_at": None,
-                }
+                    "regulatory": profile.rule(name).regulatory,
+                    **values,
+                },
             )
         start = deadlines.start_of(data, name, now, profiles_path)
         warn_at = start + (timer.due_at - start) * profile.warning_share
@@ -167,8 +180,6 @@ def write(
                     "claimed_until": None,
                 }
             )
-    if rows:
-        conn.execute(insert(DEADLINE), rows)
     if warnings:
         conn.execute(TIMER.delete().where(TIMER.c.id.in_([w["id"] for w in warnings])))
         conn.execute(insert(TIMER), warnings)

@@ -15,15 +15,20 @@ from engine.store.models import (
     Timer,
     User,
 )
+from engine.store.models_api import ApiToken, Attachment, CaseTracking, IdempotencyRecord
 
 __all__ = [
+    "ApiToken",
+    "Attachment",
     "AuditEvent",
     "Base",
     "Case",
     "CaseDeadline",
     "CasePause",
+    "CaseTracking",
     "Database",
     "Group",
+    "IdempotencyRecord",
     "Membership",
     "Outbox",
     "ProcessVersion",

@@ -131,19 +131,19 @@ class CasePause(Base):
 
 
 class CaseDeadline(Base):
-    """A deadline a case was held to: when it was due, and whether it was met or breached.
+    """A deadline a case is held to: when it is due, and whether it was met or breached.
 
-    Written when its timer is armed, settled when the timer fires (breached) or is left behind before it was
-    due (met); kept for reports and for the complainant's tracking page.
+    One row per case and deadline name, written when a timer for it is first armed and moved when one is
+    re-armed; breached when such a timer fires, met when the last timer for it is left before it was due.
+    Kept for reports and for the complainant's tracking page.
     """
 
     __tablename__ = "case_deadline"
-    __table_args__ = (Index("ix_case_deadline_case_name", "case_id", "name"),)
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80))
-    timer_id: Mapped[str] = mapped_column(String(36), unique=True)
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     regulatory: Mapped[bool] = mapped_column(Boolean, default=False)
     profile: Mapped[str | None] = mapped_column(String(80))

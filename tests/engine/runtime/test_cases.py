@@ -56,8 +56,11 @@ def test_completion_runs_to_the_wait_and_status_comes_from_the_diagram(lifecycle
     detail = lifecycle.case_detail(started.reference)
     assert detail["data"]["score"] == 6
     assert detail["waiting_for"] == ["complainant_reply", "withdraw"]
-    # the reply deadline (default profile) is indexed as a timer, due in the future
-    assert len(detail["timers"]) == 1 and detail["timers"][0]["due_at"] > clock.now()
+    # the reply deadline (default profile) is indexed as a timer, due in the future, with its early warning
+    bpmn = [t for t in detail["timers"] if t["kind"] == "bpmn"]
+    assert len(bpmn) == 1 and bpmn[0]["due_at"] > clock.now() and bpmn[0]["deadline"] == "complainant_reply"
+    warning = [t for t in detail["timers"] if t["kind"] == "warning"]
+    assert len(warning) == 1 and clock.now() < warning[0]["due_at"] < bpmn[0]["due_at"]
     assert count(lifecycle, Task) == 0
 
 
@@ -182,7 +185,7 @@ def test_completed_task_cannot_be_completed_again(lifecycle, handler):
 def test_due_timer_fires_once_and_closes_the_case(lifecycle, handler, clock):
     started = lifecycle.start_case("lifecycle", {}, handler)
     lifecycle.complete_task(only_task(started).id, GOOD, handler)
-    timer = lifecycle.case_detail(started.reference)["timers"][0]
+    timer = next(t for t in lifecycle.case_detail(started.reference)["timers"] if t["kind"] == "bpmn")
     with pytest.raises(ConflictError):
         lifecycle.fire_timer(timer["id"])  # not due yet
     clock.set(timer["due_at"] + dt.timedelta(seconds=1))

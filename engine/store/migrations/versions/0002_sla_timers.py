@@ -21,7 +21,6 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('timer_id', sa.String(length=36), nullable=False),
     sa.Column('due_at', sa.DateTime(), nullable=False),
     sa.Column('regulatory', sa.Boolean(), nullable=False),
     sa.Column('profile', sa.String(length=80), nullable=True),
@@ -30,10 +29,9 @@ def upgrade() -> None:
     sa.Column('breached_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('timer_id')
+    sa.UniqueConstraint('case_id', 'name')
     )
     with op.batch_alter_table('case_deadline', schema=None) as batch_op:
-        batch_op.create_index('ix_case_deadline_case_name', ['case_id', 'name'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_deadline_due_at'), ['due_at'], unique=False)
 
     op.create_table('case_pause',
@@ -80,7 +78,6 @@ def downgrade() -> None:
     op.drop_table('case_pause')
     with op.batch_alter_table('case_deadline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_deadline_due_at'))
-        batch_op.drop_index('ix_case_deadline_case_name')
 
     op.drop_table('case_deadline')
     # ### end Alembic commands ###
