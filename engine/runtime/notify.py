@@ -32,6 +32,11 @@ _PARAM_KEYS = (
     "category",
     "received_at",
     "information_requested",
+    "ombudsman_name",
+    "referral_deadline",
+    "reply_requested_by",
+    "provider_name",
+    "survey_url",
 )
 
 
