@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine.actors import Actor
 from engine.errors import EngineError, FormInvalid, ProcessInvalid
@@ -43,6 +44,10 @@ def handles_errors(func: Callable) -> Callable:
             fail(exc.detail)
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror}".strip(": "))
+        except SQLAlchemyError as exc:
+            # Mostly a database that is missing, unreachable or not migrated yet: say so in one line.
+            cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            fail(f"database error: {cause} (check REDRESSAL_DATABASE_URL; run `redressal db upgrade`)")
 
     return wrapper
 

@@ -89,6 +89,15 @@ def check_definition(form_id: str, definition: Any) -> list[str]:
     return problems
 
 
+class WholeNumber(fields.Integer):
+    """An integer field that refuses 2.5 instead of truncating it to 2 as marshmallow's Integer does."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 def _field_for(comp: dict[str, Any]) -> fields.Field:
     kind = comp["type"]
     rules = comp.get("validate") or {}
@@ -113,7 +122,7 @@ def _field_for(comp: dict[str, Any]) -> fields.Field:
         if "min" in rules or "max" in rules:
             validators.append(validate.Range(min=rules.get("min"), max=rules.get("max")))
         field = (
-            fields.Integer(validate=validators, strict=False)
+            WholeNumber(validate=validators, strict=False)
             if comp.get("decimalDigits") == 0
             else (fields.Float(validate=validators, allow_nan=False))
         )

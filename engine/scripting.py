@@ -8,16 +8,18 @@ Compiled code is cached by source text: the same few hundred expressions run mil
 
 from __future__ import annotations
 
+import ast
 import contextvars
 import datetime as dt
 import functools
 import math
 import operator
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
@@ -98,9 +100,13 @@ def today() -> str:
 
 
 def add_days(when: str, days: float) -> str:
-    """`when` (ISO date or datetime) plus a number of calendar days, as ISO text."""
+    """`when` (ISO date or datetime) plus a number of calendar days, as ISO text of the same kind.
+
+    A date stays a date: conditions compare it as text with `today()` and with form dates.
+    """
     value = dt.datetime.fromisoformat(when)
-    return (value + dt.timedelta(days=days)).isoformat()
+    shifted = value + dt.timedelta(days=days)
+    return shifted.date().isoformat() if len(when.strip()) == 10 else shifted.isoformat()
 
 
 HELPERS: dict[str, Callable[..., Any]] = {
@@ -131,8 +137,9 @@ _EXTRA_BUILTINS = {
         "math": None,  # replaced below by a read-only namespace of pure functions
     }.items()
 }
-_EXTRA_BUILTINS["math"] = type(
-    "math", (), {n: getattr(math, n) for n in ("floor", "ceil", "sqrt", "isclose")}
+# An instance, not a class: a class would hand out `math.mro()` and with it `object`.
+_EXTRA_BUILTINS["math"] = types.SimpleNamespace(
+    **{n: getattr(math, n) for n in ("floor", "ceil", "sqrt", "isclose")}
 )
 
 _REFUSED_BUILTINS = {"setattr", "delattr", "__build_class__", "id", "_getattr_"}
@@ -170,9 +177,23 @@ GUARDS: dict[str, Any] = {
 _RESERVED = frozenset(GUARDS) | frozenset(HELPERS)
 
 
+class _Policy(RestrictingNodeTransformer):
+    """RestrictedPython's rules, plus: imports are refused when compiled, not only when they run.
+
+    Its own policy lets `import os` compile and fail later for want of `__import__`; a process owner
+    should hear about it at deploy, with the line.
+    """
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> ast.AST:
+        self.error(node, "imports are not allowed; use the helpers now(), today(), add_days(), deadline()")
+        return node
+
+    visit_ImportFrom = visit_Import
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_expression(source: str):
-    result = compile_restricted_eval(source.strip())
+    result = compile_restricted_eval(source.strip(), policy=_Policy)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))
     return result.code
@@ -180,7 +201,7 @@ def compile_expression(source: str):
 
 @functools.lru_cache(maxsize=2048)
 def compile_script(source: str):
-    result = compile_restricted_exec(source)
+    result = compile_restricted_exec(source, policy=_Policy)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))
     return result.code

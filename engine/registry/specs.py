@@ -38,7 +38,7 @@ class LoadedVersion:
 
     @functools.cached_property
     def has_sla(self) -> bool:
-        """Whether any timer stands for an SLA deadline or any element pauses the clock (else skip SLA work)."""
+        """Whether any timer stands for an SLA deadline or any element pauses the clock (else skip SLA)."""
         return any(e.get("deadline") or e.get("sla_pause") for e in self.elements.values())
 
     @functools.cached_property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -62,29 +63,69 @@ def _line_of(root: etree._Element | None, element_id: str | None) -> int | None:
     return found[0].sourceline if found else None
 
 
-def _humane(exc: ValidationException) -> str:
-    """SpiffWorkflow's messages, reworded where they mislead."""
-    text = str(exc).split("\n", 1)[0].strip()
-    if "perhaps a form has the same ID" in text or ("target" in text.lower() and "not found" in text.lower()):
-        return f"a sequence flow points to an element that does not exist ({text})"
-    return text
+_MISSING_TARGET = re.compile(r"perhaps a form has the same ID\? \((.*)\)")
+_MISSING_PROCESS = re.compile(r"The process '([^']*)' was not found")
 
 
 def _problem_from(exc: ValidationException, roots: dict[str, etree._Element], default_file: str) -> Problem:
+    """SpiffWorkflow's problem, reworded where it misleads and located where it does not say where."""
     file = exc.file_name or default_file
+    root = roots.get(file)
+    text = str(exc).split("\n", 1)[0].strip()
+    element = exc.id or None
     line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
-    return Problem(file, _humane(exc), element=exc.id or None, line=line or _line_of(roots.get(file), exc.id))
+    missing = _MISSING_TARGET.search(text)
+    if missing and root is not None:
+        # Spiff names the flow's source and blames "two items"; the flow and its target are what to fix.
+        target = missing.group(1)
+        flows = root.xpath("//*[local-name()='sequenceFlow'][@targetRef=$t]", t=target)
+        if flows:
+            element, line = flows[0].get("id"), flows[0].sourceline
+        return Problem(
+            file,
+            f"the sequence flow leads to {target!r}, but there is no element with that id",
+            element,
+            line,
+        )
+    called = _MISSING_PROCESS.search(text)
+    if called and root is not None and not element:
+        calls = root.xpath("//*[local-name()='callActivity'][@calledElement=$p]", p=called.group(1))
+        if calls:
+            element, line = calls[0].get("id"), calls[0].sourceline
+        return Problem(
+            file, f"calls the process {called.group(1)!r}, which was not deployed with it", element, line
+        )
+    return Problem(file, text, element=element, line=line or _line_of(root, element))
+
+
+# `P10D` or `2026-12-01T09:00:00Z` without quotes: the most common timer mistake, which would otherwise
+# compile (as a name) and fail only when a case reaches the timer, or fail with a confusing message.
+_BARE_ISO = re.compile(r"^\s*(R\d*/)?(P[\dYMWDTHS.]+|\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?)\s*$")
 
 
 def _check_code(code: Code) -> str | None:
+    """The sentence saying why this code cannot run, or None."""
     if code.kind == "script":
-        return check_script(code.source)
-    if code.kind == "dmn-cell":
+        reason = check_script(code.source)
+    elif code.kind == "dmn-cell":
         hint = feel_hint(code.source)
         if hint:
             return f"the {code.what} {code.source!r} is FEEL, but cells here are Python: {hint}"
-        return check_expression(dmn_cell_expression(code.source))
-    return check_expression(code.source)
+        expression = dmn_cell_expression(code.source)
+        if "?" not in code.source and re.match(r"[A-Za-z_]", code.source) and check_expression(code.source):
+            # SpiffWorkflow appends such a cell to the input without a space: `category` + `in (...)`
+            # compiles as the name `categoryin` and fails in every case that reaches the table.
+            return (
+                f"the {code.what} {code.source!r} starts with a word, which SpiffWorkflow joins to the "
+                f"input without a space; write `? {code.source}`"
+            )
+        reason = check_expression(expression)
+    elif code.what.startswith("timer") and _BARE_ISO.match(code.source):
+        text = code.source.strip()
+        return f'the {code.what} is a Python expression, so the ISO 8601 text {text} needs quotes: "{text}"'
+    else:
+        reason = check_expression(code.source)
+    return f"the {code.what} does not compile: {reason}" if reason else None
 
 
 def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
@@ -134,9 +175,7 @@ def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
         for c in pe.code:
             reason = _check_code(c)
             if reason:
-                problems.append(
-                    Problem(c.file, f"the {c.what} does not compile: {reason}", c.element, c.line)
-                )
+                problems.append(Problem(c.file, reason, c.element, c.line))
         if pe.process_id not in executable:
             continue
         try:
@@ -150,14 +189,7 @@ def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
     for c in code:
         reason = _check_code(c)
         if reason:
-            problems.append(
-                Problem(
-                    c.file,
-                    reason if "FEEL" in reason else f"the {c.what} does not compile: {reason}",
-                    c.element,
-                    c.line,
-                )
-            )
+            problems.append(Problem(c.file, reason, c.element, c.line))
     if problems:
         raise ProcessInvalid(_dedupe(problems))
     if not parsed:

@@ -1,0 +1,37 @@
+"""Deploying files that arrive over the network (the API's upload) rather than from a folder.
+
+Same validation and the same versioning as `redressal processes deploy`; only process owners and admins may
+change what new cases run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.actors import Actor
+from engine.errors import PermissionDenied, Problem, ProcessInvalid
+from engine.registry.bundle import Bundle
+from engine.registry.deploy import DeployResult, deploy_bundle
+from engine.registry.validate import validate_bundle
+
+DEPLOYERS = frozenset({"process_owner", "admin"})
+
+
+def deploy_files(runtime, files: Iterable[tuple[str, bytes]], actor: Actor) -> list[DeployResult]:
+    """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem."""
+    if not (DEPLOYERS & actor.roles or actor.is_system):
+        raise PermissionDenied("only process owners and admins may deploy processes")
+    bundle = Bundle()
+    problems: list[Problem] = []
+    for name, content in files:
+        try:
+            bundle.add(name, content)
+        except ProcessInvalid as exc:
+            problems.extend(exc.problems)
+    if not bundle.bpmn:
+        problems.append(Problem("(upload)", "contains no BPMN file"))
+    if problems:
+        raise ProcessInvalid(problems)
+    parsed = validate_bundle(bundle)
+    with runtime.db.write() as session:
+        return deploy_bundle(session, parsed, runtime.clock, actor.username)
