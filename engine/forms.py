@@ -205,7 +205,13 @@ def validate_submission(definition: Mapping[str, Any], data: Mapping[str, Any]) 
         clean = schema.load(flat)
     except ValidationError as exc:
         raise FormInvalid(_messages(exc.normalized_messages())) from None
+    for key in _checkbox_keys(definition):
+        clean.setdefault(key, False)  # an unticked box is "no", as a browser's form would submit it
     return unflatten({k: _to_data(v) for k, v in clean.items()})
+
+
+def _checkbox_keys(definition: Mapping[str, Any]) -> list[str]:
+    return [c["key"] for c in input_fields(definition) if c.get("type") == "checkbox"]
 
 
 def _messages(raw: Mapping[str, Any], prefix: str = "") -> dict[str, list[str]]:

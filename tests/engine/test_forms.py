@@ -54,7 +54,7 @@ def errors_of(data, definition=FORM) -> dict[str, list[str]]:
 
 
 def test_a_minimal_valid_submission_passes_unchanged():
-    assert validate_submission(FORM, OK) == {"subject": "Fees"}
+    assert validate_submission(FORM, OK) == {"subject": "Fees", "consent": False}
 
 
 @pytest.mark.parametrize("data", [{}, {"subject": None}])
@@ -90,7 +90,11 @@ def test_email_and_phone_errors_are_keyed_by_dotted_path():
 
 @pytest.mark.parametrize("data", [{"complainant": {"email": "a@b.org"}}, {"complainant.email": "a@b.org"}])
 def test_dotted_keys_come_in_nested_or_flat_and_go_out_nested(data):
-    assert validate_submission(FORM, {**OK, **data}) == {**OK, "complainant": {"email": "a@b.org"}}
+    assert validate_submission(FORM, {**OK, **data}) == {
+        **OK,
+        "consent": False,
+        "complainant": {"email": "a@b.org"},
+    }
 
 
 def test_number_limits():
@@ -241,3 +245,15 @@ def test_definition_problems_name_the_component():
 )
 def test_definitions_that_are_not_forms(definition, problem):
     assert check_definition("f", definition) == [problem]
+
+
+def test_an_unticked_checkbox_left_out_of_a_submission_is_false():
+    definition = {
+        "id": "f",
+        "components": [
+            {"type": "checkbox", "key": "safety_risk", "label": "Safety risk"},
+            {"type": "textfield", "key": "note", "label": "Note"},
+        ],
+    }
+    assert validate_submission(definition, {"note": "x"}) == {"note": "x", "safety_risk": False}
+    assert validate_submission(definition, {"safety_risk": True}) == {"safety_risk": True}
