@@ -13,6 +13,7 @@ import json
 import zlib
 from typing import Any
 
+import orjson
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
@@ -94,9 +95,8 @@ def spec_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpe
 
 
 def dump_state(workflow: BpmnWorkflow) -> bytes:
-    dct = REGISTRY.convert(workflow)
-    text = json.dumps(dct, separators=(",", ":"))
-    return zlib.compress(text.encode(), 1)  # level 1: most of the gain for a fraction of the time
+    # orjson: the state is written on every change and read on every call; it is ten times faster than json.
+    return zlib.compress(orjson.dumps(REGISTRY.convert(workflow)), 1)  # level 1: most of the gain, cheaply
 
 
 def load_state(
@@ -106,7 +106,7 @@ def load_state(
     serializer_version: str = SERIALIZER_VERSION,
     spec_json: str | None = None,
 ) -> BpmnWorkflow:
-    dct = json.loads(zlib.decompress(blob))
+    dct = orjson.loads(zlib.decompress(blob))
     if serializer_version != SERIALIZER_VERSION:
         # An older format: hand SpiffWorkflow the full document so its own migrations run.
         if spec_json is None:
