@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import json
 import zlib
+from types import ModuleType
 from typing import Any
 
 import orjson
@@ -94,9 +95,25 @@ def spec_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpe
     return spec, subs
 
 
+def _encode(obj: Any) -> Any:
+    """What SpiffWorkflow's JSON encoder does for values its converters left as they were (task data)."""
+    typename = REGISTRY.typenames.get(type(obj))
+    if typename is not None:
+        return REGISTRY.convert_to_dict[typename](obj)
+    if callable(obj) or isinstance(obj, ModuleType):
+        return None
+    if isinstance(obj, set | frozenset):
+        return list(obj)
+    raise TypeError(f"{type(obj).__name__} cannot be stored in workflow data")
+
+
+_ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+
+
 def dump_state(workflow: BpmnWorkflow) -> bytes:
     # orjson: the state is written on every change and read on every call; it is ten times faster than json.
-    return zlib.compress(orjson.dumps(REGISTRY.convert(workflow)), 1)  # level 1: most of the gain, cheaply
+    # zlib level 1: most of the size gain for little time.
+    return zlib.compress(orjson.dumps(REGISTRY.convert(workflow), default=_encode, option=_ORJSON), 1)
 
 
 def load_state(
