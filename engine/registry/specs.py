@@ -42,6 +42,10 @@ class LoadedVersion:
         return any(e.get("deadline") or e.get("sla_pause") for e in self.elements.values())
 
     @functools.cached_property
+    def has_sla_events(self) -> bool:
+        return any(e.get("sla_event") for e in self.elements.values())
+
+    @functools.cached_property
     def has_notify(self) -> bool:
         return any(e.get("notify") for e in self.elements.values())
 

@@ -79,6 +79,7 @@ class CaseWork:
     linked: list[str] = field(default_factory=list)  # references of cases started from this one now
     parent_work: CaseWork | None = None  # the parent, when it is in the same unit of work
     closed_counted: bool = False
+    children_ended: bool = False
     sla_profile: str | None = None
     sla_version: str | None = None
     paused_since: dt.datetime | None = None
@@ -164,6 +165,8 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
     status_before = work.status
     snap = wfx.snapshot(work.wf, work.version)
+    if work.version.has_sla_events:
+        sla.record_events(work, now)
     if work.version.has_sla:
         snap = sla.settle(work, snap, now, profiles)
     if work.version.has_notify:

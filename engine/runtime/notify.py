@@ -46,8 +46,10 @@ def _language(data: dict[str, Any]) -> str:
 
 
 def _recipient(data: dict[str, Any]) -> str | None:
+    """A representative who complains on someone's behalf receives the letters; else the complainant."""
+    representative = data.get("representative") if isinstance(data.get("representative"), dict) else {}
     complainant = data.get("complainant") if isinstance(data.get("complainant"), dict) else {}
-    return complainant.get("email") or data.get("email")
+    return representative.get("email") or complainant.get("email") or data.get("email")
 
 
 def _due_dates(data: dict[str, Any], now: dt.datetime, profiles: str | None) -> dict[str, str]:

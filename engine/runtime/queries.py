@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or_, select, union_all
 
 from engine import forms
 from engine.errors import NotFound
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER
-from engine.store.models import AuditEvent, Case, CaseDeadline
+from engine.store.models import AuditEvent, Case, CaseDeadline, CasePause
 
 DEADLINE = CaseDeadline.__table__
 
@@ -41,6 +42,12 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         history = session.scalars(
             select(AuditEvent).where(AuditEvent.case_id == row.id).order_by(AuditEvent.seq)
         ).all()
+        case_deadlines = session.scalars(
+            select(CaseDeadline).where(CaseDeadline.case_id == row.id).order_by(CaseDeadline.due_at)
+        ).all()
+        pauses = session.scalars(
+            select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
+        ).all()
     return {
         "reference": row.reference,
         "status": row.status,
@@ -48,6 +55,27 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         "outcome": row.outcome,
         "process_id": work.version.process_id,
         "process_version": work.version.version,
+        "sla": {
+            "profile": row.sla_profile,
+            "calendar_version": row.sla_version,
+            "paused_since": row.paused_since,
+            "paused_seconds": row.paused_seconds,
+            "deadlines": [
+                {
+                    "name": d.name,
+                    "due_at": d.due_at,
+                    "regulatory": d.regulatory,
+                    "profile": d.profile,
+                    "calendar_version": d.calendar_version,
+                    "met_at": d.met_at,
+                    "breached_at": d.breached_at,
+                }
+                for d in case_deadlines
+            ],
+            "pauses": [
+                {"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at} for p in pauses
+            ],
+        },
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "closed_at": row.closed_at,
@@ -140,7 +168,7 @@ def list_tasks(
 
 # --- pages for the API: lists with a total, filters that use indexes ------------------------------------
 
-_TASK_COLUMNS = (
+_INBOX_COLUMNS = (
     TASK.c.id,
     TASK.c.name,
     TASK.c.bpmn_id,
@@ -149,17 +177,74 @@ _TASK_COLUMNS = (
     TASK.c.assignee,
     TASK.c.due_at,
     TASK.c.created_at,
-    CASE.c.reference,
-    CASE.c.status,
-    CASE.c.stage,
+    TASK.c.case_id,
+)
+
+
+def _lane_is(n: int, is_null: bool):
+    return TASK.c.lane.is_(None) if is_null else TASK.c.lane == bindparam(f"lane{n}")
+
+
+@functools.lru_cache(maxsize=64)
+def _inbox_statements(null_lanes: tuple[bool, ...], mine: bool, sqlite: bool):
+    """The count and page statements for one shape of inbox, built once (building them costs more than
+    running them); lanes, user, limit and offset are bound per call."""
+    me = bindparam("me")
+    holders = [TASK.c.assignee == me] if mine else [TASK.c.assignee.is_(None), TASK.c.assignee == me]
+    if mine:
+        holder = TASK.c.assignee == me
+    elif sqlite:
+        # SQLite, knowing nothing of the data, would read the assignee index and sort; wrapped in a function
+        # the condition cannot use an index, so it keeps to the inbox index.
+        holder = func.coalesce(TASK.c.assignee, "").in_([literal(""), me])
+    else:
+        # PostgreSQL estimates the plain condition from its statistics and picks the inbox index by itself.
+        holder = or_(TASK.c.assignee.is_(None), TASK.c.assignee == me)
+    want = bindparam("want", type_=Integer)
+    counts = union_all(
+        *[
+            select(func.count().label("n")).select_from(TASK).where(_lane_is(n, null), who)
+            for n, null in enumerate(null_lanes)
+            for who in holders
+        ]
+    )
+    parts = []
+    for n, null in enumerate(null_lanes):
+        lane = _lane_is(n, null)
+        parts.append(
+            select(*_INBOX_COLUMNS, literal(0).label("undated"))
+            .where(lane, holder, TASK.c.due_at.is_not(None))
+            .order_by(TASK.c.lane, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            .limit(want)
+        )
+        parts.append(
+            select(*_INBOX_COLUMNS, literal(1).label("undated"))
+            .where(lane, holder, TASK.c.due_at.is_(None))
+            # The index's whole order: PostgreSQL does not treat `IS NULL` columns as fixed when it
+            # matches an ORDER BY to an index, so naming them keeps it from sorting the lane.
+            .order_by(TASK.c.lane, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            .limit(want)
+        )
+    merged = union_all(*[p.subquery().select() for p in parts]).subquery()
+    page = (
+        select(merged)
+        .order_by(merged.c.undated, merged.c.due_at, merged.c.created_at, merged.c.id)
+        .limit(bindparam("size", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+    )
+    return counts, page
+
+
+_INBOX_CASES = select(CASE.c.id, CASE.c.reference, CASE.c.status, CASE.c.stage).where(
+    CASE.c.id.in_(bindparam("ids", expanding=True))
 )
 
 
 def task_page(
     runtime,
     *,
-    groups: frozenset[str] | None,
-    username: str | None = None,
+    groups: frozenset[str],
+    username: str,
     mine: bool = False,
     group: str | None = None,
     page: int = 1,
@@ -167,43 +252,29 @@ def task_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
 
-    `groups` None means every group; `username` hides tasks other people hold; `mine` keeps only the
-    caller's own. The order is read in two index-ordered halves (tasks with a due time, then those without),
-    which both databases serve from `ix_task_due_created` without sorting the whole inbox.
+    "May work on": the task's lane is one of `groups` (or it has no lane) and nobody else holds it; `mine`
+    keeps only the caller's own. Each lane is read on its own, in the order of `ix_task_inbox` (lane, due
+    time, creation), so a page costs the same at a hundred tasks or a million whatever the database knows
+    about its data; the lanes' first rows are merged in one statement. The total counts ranges of the
+    covering index (lane, assignee).
     """
-    conds = []
-    if groups is not None:
-        conds.append(or_(TASK.c.lane.in_(sorted(groups)), TASK.c.lane.is_(None)))
-    if group is not None:
-        conds.append(TASK.c.lane == group)
-    if mine:
-        conds.append(TASK.c.assignee == username)
-    elif username is not None:
-        conds.append(or_(TASK.c.assignee.is_(None), TASK.c.assignee == username))
+    lanes: list[str | None] = [group] if group is not None else [*sorted(groups), None]
+    counts, page_query = _inbox_statements(tuple(lane is None for lane in lanes), mine, runtime.db.is_sqlite)
     offset = (page - 1) * page_size
-    base = select(*_TASK_COLUMNS).join(CASE, CASE.c.id == TASK.c.case_id).where(*conds)
+    params: dict[str, Any] = {f"lane{n}": lane for n, lane in enumerate(lanes) if lane is not None}
+    params.update(me=username, want=offset + page_size, size=page_size, skip=offset)
     with runtime.db.reading() as conn:
-        total = conn.scalar(select(func.count()).select_from(TASK).where(*conds)) or 0
+        total = sum(conn.execute(counts, params).scalars())
         if offset >= total:
             return [], total
-        rows = conn.execute(
-            base.where(TASK.c.due_at.is_not(None))
-            .order_by(TASK.c.due_at, TASK.c.created_at, TASK.c.id)
-            .limit(page_size)
-            .offset(offset)
-        ).all()
-        if len(rows) < page_size:
-            skip = 0
-            if not rows and offset:
-                dated = select(func.count()).select_from(TASK).where(*conds, TASK.c.due_at.is_not(None))
-                skip = offset - (conn.scalar(dated) or 0)
-            rows += conn.execute(
-                base.where(TASK.c.due_at.is_(None))
-                .order_by(TASK.c.created_at, TASK.c.id)
-                .limit(page_size - len(rows))
-                .offset(max(skip, 0))
-            ).all()
-    return [dict(r._mapping) for r in rows], total
+        rows = conn.execute(page_query, params).all()
+        cases = {r.id: r for r in conn.execute(_INBOX_CASES, {"ids": list({r.case_id for r in rows})})}
+    items = []
+    for r in rows:
+        case = cases[r.case_id]
+        item = {k: v for k, v in r._mapping.items() if k not in ("undated", "case_id")}
+        items.append({**item, "reference": case.reference, "status": case.status, "stage": case.stage})
+    return items, total
 
 
 def task_detail(runtime, task_id: str) -> dict[str, Any]:

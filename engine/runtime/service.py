@@ -244,6 +244,9 @@ class Runtime:
             if work not in touched:
                 touched.append(work)
             thrown = wfx.thrown_messages(work.wf)
+            if work.wf.completed and work.open_children > 0 and not work.children_ended:
+                work.children_ended = True
+                queue.extend(self._end_children(session, work, by_id))
             parent = self._parent_of(session, work, by_id) if thrown or work.wf.completed else None
             if work.wf.completed and parent is not None and not work.closed_counted:
                 work.closed_counted = True
@@ -277,6 +280,28 @@ class Runtime:
                 work.record("system", "linked_case_started", element=name, reference=child.reference)
                 queue.append(child)
         return sorted(touched, key=lambda w: w.depth())
+
+    def _end_children(
+        self, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]
+    ) -> list[CaseWork]:
+        """A case that ends withdraws the linked cases still running from it (its dispute, say)."""
+        ended = []
+        ids = session.execute(
+            select(CASE.c.id).where(
+                CASE.c.parent_case_id == work.id, CASE.c.status.not_in(("closed", "withdrawn"))
+            )
+        ).scalars()
+        for child_id in ids:
+            child = by_id.get(child_id) or self._load_for_update(session, child_id)
+            by_id[child_id] = child
+            if "withdraw" not in wfx.waiting_messages(child.wf):
+                continue
+            with self._running(child):
+                wfx.deliver(child.wf, "withdraw", {"reason": f"case {work.reference} ended", "by": "system"})
+                wfx.run(child.wf)
+            child.record("system", "message", element="withdraw", source=work.reference)
+            ended.append(child)
+        return ended
 
     def _parent_of(self, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]) -> CaseWork | None:
         if work.parent_work is not None:
@@ -443,6 +468,18 @@ class Runtime:
             with self.db.transaction() as conn:
                 conn.execute(TIMER.delete().where(TIMER.c.id == timer_id))
             return None
+        deferred = sla.defer_paused(work, now, self.sla_profiles) if work.version.has_sla else []
+        if deferred:
+            work.record(
+                actor.username,
+                "deadline_deferred",
+                timer_id,
+                row.timer_bpmn_id,
+                elements=deferred,
+                reason="the clock is paused while the case waits for the complainant",
+            )
+            if row.timer_bpmn_id in deferred:
+                return self._commit([work])
         with self._running(work):
             work.wf.refresh_timers()
             wfx.run(work.wf)

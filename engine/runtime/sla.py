@@ -46,6 +46,23 @@ def live_data(work) -> dict[str, Any]:
     return wfx.case_data(work.wf)
 
 
+def record_events(work, now: dt.datetime) -> None:
+    """Elements marked `sla_event=<name>` that the case passed now record when <name> happened.
+
+    Deadlines that count from such an event (a reply deadline from `communicated`) can then be recomputed
+    later, when the clock pauses or the profile changes, instead of counting from when their timer was armed.
+    """
+    events = {
+        work.version.element(t.task_spec.bpmn_id)["sla_event"]: now.isoformat()
+        for t in work.wf.get_tasks_iterator(state=wfx.TaskState.COMPLETED, updated_ts=work.loaded_at)
+        if work.version.element(t.task_spec.bpmn_id).get("sla_event")
+    }
+    if not events:
+        return
+    for task in work.wf.get_tasks_iterator(state=wfx.TaskState.READY | wfx.TaskState.WAITING):
+        task.data["sla_times"] = {**(task.data.get("sla_times") or {}), **events}
+
+
 def settle(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None) -> wfx.Snapshot:
     """Update pauses and the profile in force, re-arm deadline timers that moved; return the new snapshot."""
     data = live_data(work)
@@ -98,6 +115,30 @@ def _rearm(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None
     return moved
 
 
+def defer_paused(work, now: dt.datetime, profiles_path: str | None) -> list[str]:
+    """While the clock is paused, due internal deadline timers move on instead of firing.
+
+    Their timers were armed before the pause; without this an internal deadline would escalate a case that
+    is waiting for the complainant. Returns the BPMN ids of the timers moved.
+    """
+    if work.paused_since is None:
+        return []
+    moved = []
+    for timer in wfx.snapshot(work.wf, work.version).timers.values():
+        name = work.version.element(timer.bpmn_id).get("deadline")
+        if not name or timer.due_at > now:
+            continue
+        task = wfx.find_task(work.wf, timer.id)
+        profile = deadlines.profile_for(task.data, profiles_path)
+        if not profile.rule(name).pausable or not deadlines.recomputable(task.data, name, profiles_path):
+            continue
+        due = deadlines.due(task.data, name, now, profiles_path, paused_total(work, now))
+        if due > now:
+            task.internal_data["event_value"] = due.isoformat()
+            moved.append(timer.bpmn_id)
+    return moved
+
+
 def write(
     conn: Connection,
     work,
@@ -133,9 +174,11 @@ def write(
         if not name:
             continue
         settled.append(warning_id(timer_id))
-        if before.due_at <= now:
+        if before.due_at <= now and before.interrupting:
+            # An escalation fired: the deadline passed with the work undone.
             conn.execute(_BREACH, {"b_case": work.id, "b_name": name, "breached_at": now})
         elif name not in still_waiting:
+            # Left in time, or a non-interrupting timer did its job at the deadline (a holding letter sent).
             conn.execute(_MEET, {"b_case": work.id, "b_name": name, "met_at": now})
     if settled:
         conn.execute(TIMER.delete().where(TIMER.c.id.in_(settled)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from engine.errors import FormInvalid, MessageNotExpected, PermissionDenied
 from tests.conftest import START
@@ -531,3 +532,56 @@ def test_every_required_field_is_enforced(desk):
     assert set(checked) == forms
     assert checked["approval"] == []  # approving is one tick box; leaving it empty sends the response back
     assert all(checked[f] for f in forms - {"approval"})
+
+
+@pytest.mark.parametrize(("jurisdiction", "escalates"), [("other", False), ("GB-ENG", True)])
+def test_an_internal_deadline_does_not_fire_while_the_clock_is_paused(desk, jurisdiction, escalates):
+    """Asked for documents in week 7, answer in week 9: internal final response waits, FCA's does not."""
+    ref = desk.acknowledged(jurisdiction=jurisdiction)
+    desk.complete(ref, "assessment")
+    desk.wait(weeks=7)
+    desk.complete(ref, "investigation", information_needed=True)
+    desk.complete(ref, "information_request")
+    desk.wait(weeks=1, days=1)  # past the unpaused week-8 deadline, still waiting for the complainant
+    if escalates:
+        assert desk.state(ref)[0] == "escalated"  # regulatory: the deadline passed, the dispute started
+        assert desk.deadlines(ref)["final_response"].breached_at is not None
+        return
+    assert desk.state(ref) == ("awaiting_complainant", "awaiting_information", [])
+    assert "deadline_deferred" in desk.actions(ref)
+    assert desk.deadlines(ref)["final_response"].breached_at is None
+    desk.tell(ref, "complainant_information", {"documents": ["statement.pdf"]})
+    paused = desk.pauses(ref)[0]
+    assert desk.timers(ref)["investigate_deadline"] == FINAL_RESPONSE + dt.timedelta(seconds=paused)
+
+
+def test_withdrawing_a_complaint_withdraws_its_running_dispute(desk):
+    ref, dispute = desk.escalated()
+    desk.withdraw(ref)
+    assert desk.case(ref)["status"] == "withdrawn"
+    assert (desk.case(dispute)["status"], desk.case(dispute)["outcome"]) == ("withdrawn", "withdrawn")
+
+
+def test_letters_go_to_a_representative_when_there_is_one(desk, runtime):
+    ref = desk.file(
+        representative={
+            "name": "Grace Hopper",
+            "relationship": "family",
+            "authority": "power_of_attorney",
+            "email": "grace@example.org",
+        }
+    )
+    desk.complete(ref, "acknowledgement")
+    with runtime.db.read() as session:
+        from engine.store.models import Outbox
+
+        recipients = session.scalars(select(Outbox.recipient)).all()
+    assert recipients == ["grace@example.org"]
+
+
+def test_the_reply_deadline_counts_from_when_the_decision_went_out(desk, clock):
+    ref = desk.decided()
+    sent_at = clock.now()
+    assert desk.case(ref)["data"]["sla_times"]["communicated"] == sent_at.isoformat()
+    reply = desk.deadlines(ref)["complainant_reply"]
+    assert reply.due_at == sent_at + dt.timedelta(days=14)  # default profile: P14D from communicated
