@@ -54,7 +54,9 @@ def fresh(url: str) -> Database:
 def seed(runtime: Runtime, total: int, due: int, batch: int = 500) -> None:
     """Start cases through the engine's own start and save path, many per transaction to seed quickly."""
     with runtime.db.write() as session:
-        deploy_bundle(session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench")
+        deploy_bundle(
+            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench"
+        )
     with runtime.db.reading() as conn:
         version = runtime.specs.latest(conn, "timed")
     made = 0
@@ -88,9 +90,17 @@ def fire_bench(url: str, label: str, total: int, due: int) -> dict:
     with runtime.db.read() as session:
         waiting = session.scalar(select(func.count()).select_from(Timer))
     runtime.db.dispose()
-    return {"bench": "timers_fire", "db": label, "open_cases": total, "due": due, "fired": fired,
-            "seconds": round(elapsed, 2), "timers_per_s": round(fired / elapsed, 1),
-            "still_waiting": waiting, "seed_seconds": round(seeded_s, 1)}
+    return {
+        "bench": "timers_fire",
+        "db": label,
+        "open_cases": total,
+        "due": due,
+        "fired": fired,
+        "seconds": round(elapsed, 2),
+        "timers_per_s": round(fired / elapsed, 1),
+        "still_waiting": waiting,
+        "seed_seconds": round(seeded_s, 1),
+    }
 
 
 def completion_bench(url: str, label: str, completions: int) -> dict:
@@ -99,7 +109,12 @@ def completion_bench(url: str, label: str, completions: int) -> dict:
 
     result = engine_bench.engine_run(url, label, completions // 6)
     seconds = result["cases"] / result["cases_per_s"]
-    return {"bench": "engine_reference", "db": label, "completions": completions, "seconds": round(seconds, 2)}
+    return {
+        "bench": "engine_reference",
+        "db": label,
+        "completions": completions,
+        "seconds": round(seconds, 2),
+    }
 
 
 def latency_bench(url: str, label: str, count: int = 20) -> dict:
@@ -107,7 +122,9 @@ def latency_bench(url: str, label: str, count: int = 20) -> dict:
 
     runtime = Runtime(fresh(url), SystemClock())
     with runtime.db.write() as session:
-        deploy_bundle(session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench")
+        deploy_bundle(
+            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench"
+        )
     scheduler, _worker = start_scheduler(runtime)
     refs = {}
     try:
@@ -125,34 +142,58 @@ def latency_bench(url: str, label: str, count: int = 20) -> dict:
     finally:
         scheduler.shutdown(wait=True)
     with runtime.db.read() as session:
-        fired = dict(session.execute(
-            select(Case.reference, AuditEvent.at).join(AuditEvent, AuditEvent.case_id == Case.id)
-            .where(AuditEvent.action == "timer")
-        ).all())
+        fired = dict(
+            session.execute(
+                select(Case.reference, AuditEvent.at)
+                .join(AuditEvent, AuditEvent.case_id == Case.id)
+                .where(AuditEvent.action == "timer")
+            ).all()
+        )
     lags = sorted((fired[r] - due).total_seconds() for r, due in refs.items() if r in fired)
     runtime.db.dispose()
-    return {"bench": "timer_latency", "db": label, "timers": count, "fired": len(lags),
-            "p50_s": round(statistics.median(lags), 3), "p95_s": round(lags[int(len(lags) * 0.95) - 1], 3),
-            "max_s": round(lags[-1], 3)}
+    return {
+        "bench": "timer_latency",
+        "db": label,
+        "timers": count,
+        "fired": len(lags),
+        "p50_s": round(statistics.median(lags), 3),
+        "p95_s": round(lags[int(len(lags) * 0.95) - 1], 3),
+        "max_s": round(lags[-1], 3),
+    }
 
 
 def due_query_bench(url: str, label: str, rows: int) -> dict:
     db = fresh(url)
     runtime = Runtime(db, FixedClock(T0))
     with db.write() as session:
-        deploy_bundle(session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench")
-    ref = runtime.start_case("timed", {"timer_due": (T0 + dt.timedelta(days=400)).isoformat()}, ACTOR).reference
+        deploy_bundle(
+            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench"
+        )
+    ref = runtime.start_case(
+        "timed", {"timer_due": (T0 + dt.timedelta(days=400)).isoformat()}, ACTOR
+    ).reference
     with db.reading() as conn:
         case_id = conn.execute(select(Case.id).where(Case.reference == ref)).scalar()
     chunk = 20000
     for start in range(0, rows, chunk):
         with db.transaction() as conn:
-            conn.execute(insert(TIMER), [
-                {"id": f"{n:036d}", "case_id": case_id, "bpmn_id": "escalate",
-                 "due_at": T0 + dt.timedelta(seconds=(n * 7919) % (86400 * 365)), "interrupting": True,
-                 "kind": "bpmn", "deadline": None, "claimed_by": None, "claimed_until": None}
-                for n in range(start, min(rows, start + chunk))
-            ])
+            conn.execute(
+                insert(TIMER),
+                [
+                    {
+                        "id": f"{n:036d}",
+                        "case_id": case_id,
+                        "bpmn_id": "escalate",
+                        "due_at": T0 + dt.timedelta(seconds=(n * 7919) % (86400 * 365)),
+                        "interrupting": True,
+                        "kind": "bpmn",
+                        "deadline": None,
+                        "claimed_by": None,
+                        "claimed_until": None,
+                    }
+                    for n in range(start, min(rows, start + chunk))
+                ],
+            )
     if not db.is_sqlite:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE timer"))
@@ -162,7 +203,7 @@ def due_query_bench(url: str, label: str, rows: int) -> dict:
         t = time.perf_counter()
         next_due(db, now)
         timings.append(time.perf_counter() - t)
-    claim_sql = (select(TIMER.c.id).where(TIMER.c.due_at <= now).order_by(TIMER.c.due_at).limit(100))
+    claim_sql = select(TIMER.c.id).where(TIMER.c.due_at <= now).order_by(TIMER.c.due_at).limit(100)
     claims = []
     for _ in range(50):
         t = time.perf_counter()
@@ -170,10 +211,14 @@ def due_query_bench(url: str, label: str, rows: int) -> dict:
             conn.execute(claim_sql).all()
         claims.append(time.perf_counter() - t)
     db.dispose()
-    return {"bench": "due_query", "db": label, "timers": rows,
-            "next_due_median_ms": round(statistics.median(timings) * 1000, 3),
-            "next_due_p95_ms": round(sorted(timings)[47] * 1000, 3),
-            "claim_select_median_ms": round(statistics.median(claims) * 1000, 3)}
+    return {
+        "bench": "due_query",
+        "db": label,
+        "timers": rows,
+        "next_due_median_ms": round(statistics.median(timings) * 1000, 3),
+        "next_due_p95_ms": round(sorted(timings)[47] * 1000, 3),
+        "claim_select_median_ms": round(statistics.median(claims) * 1000, 3),
+    }
 
 
 def main() -> None:
@@ -181,7 +226,9 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--timers", type=int, default=1_000_000)
-    parser.add_argument("--pg", default=os.environ.get("REDRESSAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("REDRESSAL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    )
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--only", choices=["fire", "latency", "query"], default=None)
     args = parser.parse_args()

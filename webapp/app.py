@@ -1,22 +1,68 @@
-"""The Flask application factory."""
+"""The Flask application factory: configuration, the engine's Runtime, and the REST API."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
 
+from engine.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
+from engine.auth import TokenCache
+from engine.idempotency import IdempotencyStore
 from engine.runtime.service import Runtime
 from engine.store.db import Database
 
 
+def _env(name: str, default: Any, cast=str) -> Any:
+    value = os.environ.get(name)
+    return cast(value) if value not in (None, "") else default
+
+
+def defaults() -> dict[str, Any]:
+    """Settings and their environment variables; `create_app(config)` overrides any of them."""
+    return {
+        "REDRESSAL_DATABASE_URL": None,  # None: $REDRESSAL_DATABASE_URL or the SQLite default
+        "CLOCK": None,  # an engine Clock; tests pass a FixedClock
+        "REDRESSAL_MAX_BODY": _env("REDRESSAL_MAX_BODY", 1024 * 1024, int),
+        "REDRESSAL_ATTACHMENTS_DIR": _env("REDRESSAL_ATTACHMENTS_DIR", DEFAULT_FOLDER),
+        "REDRESSAL_ATTACHMENT_MAX_BYTES": _env("REDRESSAL_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES, int),
+        "REDRESSAL_ATTACHMENT_TYPES": _env("REDRESSAL_ATTACHMENT_TYPES", ",".join(sorted(DEFAULT_TYPES))),
+        "REDRESSAL_TOKEN_TTL": _env("REDRESSAL_TOKEN_TTL", 8 * 3600, int),
+        # How long a checked token is trusted without asking the database again (0: ask every time).
+        "REDRESSAL_TOKEN_CACHE_SECONDS": _env("REDRESSAL_TOKEN_CACHE_SECONDS", 2.0, float),
+        "REDRESSAL_DEFAULT_JURISDICTION": _env("REDRESSAL_DEFAULT_JURISDICTION", None),
+        "REDRESSAL_RATELIMIT_PUBLIC": _env("REDRESSAL_RATELIMIT_PUBLIC", "30 per minute;300 per hour"),
+        "REDRESSAL_RATELIMIT_SIGN_IN": _env("REDRESSAL_RATELIMIT_SIGN_IN", "10 per minute"),
+        "REDRESSAL_RATELIMIT_STORAGE": _env("REDRESSAL_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", True, lambda v: v.lower() not in ("0", "false", "no")),
+    }
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(REDRESSAL_DATABASE_URL=None)
+    app.config.update(defaults())
     if config:
         app.config.update(config)
-    db = Database(app.config["REDRESSAL_DATABASE_URL"])
-    app.extensions["redressal"] = Runtime(db)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["REDRESSAL_MAX_BODY"]
+    # An upload carries its file plus a little multipart framing.
+    app.config.setdefault("REDRESSAL_MAX_UPLOAD", app.config["REDRESSAL_ATTACHMENT_MAX_BYTES"] + 64 * 1024)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDRESSAL_RATELIMIT_STORAGE"]
+
+    runtime = Runtime(Database(app.config["REDRESSAL_DATABASE_URL"]), app.config["CLOCK"])
+    app.extensions["redressal"] = runtime
+    app.extensions["redressal.tokens"] = TokenCache(app.config["REDRESSAL_TOKEN_CACHE_SECONDS"])
+    app.extensions["redressal.idempotency"] = IdempotencyStore(runtime.db, runtime.clock)
+    app.extensions["redressal.attachments"] = AttachmentPolicy(
+        folder=Path(app.config["REDRESSAL_ATTACHMENTS_DIR"]),
+        max_bytes=app.config["REDRESSAL_ATTACHMENT_MAX_BYTES"],
+        media_types=frozenset(t.strip() for t in app.config["REDRESSAL_ATTACHMENT_TYPES"].split(",") if t),
+    )
+
+    from webapp.api import init_api
+
+    init_api(app)
 
     @app.get("/health")
     def health():

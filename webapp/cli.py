@@ -14,8 +14,12 @@ from engine.cli import cli, handles_errors, pass_ctx, users
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), show_default="$PORT or 5000")
 @click.option("--threads", default=8, show_default=True)
-@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
-              help="Fire timers in this process (single node); turn off when `redressal worker`s run.")
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Fire timers in this process (single node); turn off when `redressal worker`s run.",
+)
 def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     """Serve the web application (waitress), with one in-process timer scheduler by default."""
     from waitress import serve as waitress_serve

@@ -40,7 +40,7 @@ class CaseTracking(Base):
 
 
 class Attachment(Base):
-    """An evidence file of a case: the bytes live on disk (never in workflow data), this row describes them."""
+    """An evidence file of a case: bytes on disk (never in workflow data), described by this row."""
 
     __tablename__ = "attachment"
 
@@ -72,6 +72,7 @@ class IdempotencyRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
-# The task inbox reads ready tasks due-first, oldest-first, a page at a time: with this index both halves of
-# that order (tasks with a due time, then those without) are read in index order instead of sorted.
-Index("ix_task_due_created", Task.__table__.c.due_at, Task.__table__.c.created_at, Task.__table__.c.id)
+# The task inbox reads each lane's ready tasks due-first, oldest-first, a page at a time: with this index a
+# page is read in index order instead of sorting every task of the lane (engine.runtime.queries.task_page).
+_TASK = Task.__table__
+Index("ix_task_inbox", _TASK.c.lane, _TASK.c.due_at, _TASK.c.created_at, _TASK.c.id)

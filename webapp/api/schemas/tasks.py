@@ -1,0 +1,54 @@
+"""Tasks: the inbox, one task with its form, and the actions on it."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from webapp.api.schemas.common import PageArgs, Strict, Text, page_of
+
+
+class TaskFilters(PageArgs):
+    assignee = Text(validate=validate.OneOf(["me"]), metadata={"description": "only tasks you hold"})
+    group = Text(validate=validate.Length(min=1, max=80))
+
+
+class TaskItem(ma.Schema):
+    id = fields.String(required=True)
+    case = fields.String(required=True, attribute="reference")
+    name = fields.String()
+    form = fields.String(allow_none=True, attribute="form_id")
+    group = fields.String(allow_none=True, attribute="lane")
+    assignee = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    case_status = fields.String(attribute="status")
+    stage = fields.String(allow_none=True)
+
+
+TaskPage = page_of(TaskItem, "TaskPage")
+
+
+class TaskDetail(ma.Schema):
+    id = fields.String(required=True)
+    name = fields.String()
+    bpmn_id = fields.String()
+    case = fields.String()
+    case_status = fields.String()
+    stage = fields.String(allow_none=True)
+    form = fields.String(allow_none=True)
+    group = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    form_definition = fields.Dict(allow_none=True, metadata={"description": "form-js definition"})
+    values = fields.Dict(metadata={"description": "pre-filled values by form key"})
+
+
+class Completion(Strict):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class Assignment(Strict):
+    assignee = Text(required=True, validate=validate.Length(min=1, max=80))
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))

@@ -1,0 +1,136 @@
+"""Cases for staff, integrations and providers: start, list, read, message, add evidence."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from engine import attachments, providers
+from engine.errors import PermissionDenied
+from engine.runtime import queries
+from webapp.api import security
+from webapp.api.context import attachment_policy, runtime
+from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
+from webapp.api.idempotent import run_once
+from webapp.api.problems import ProblemSchema
+from webapp.api.schemas.cases import (
+    AttachmentOut,
+    CaseDetail,
+    CaseFilters,
+    CaseMessage,
+    CasePage,
+    StartCase,
+    Upload,
+)
+from webapp.api.schemas.common import CaseSummary
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (staff and providers)")
+_summary = CaseSummary()
+AUTH = [{"bearer": []}]
+
+
+def _reader(reference: str | None = None):
+    """A caller who may read cases; a provider only their own (others look like unknown references)."""
+    caller = security.actor(security.READERS | {security.PROVIDER})
+    if reference is not None and security.is_provider(caller):
+        providers.check(runtime(), reference, caller.username)
+    return caller
+
+
+def _writer(reference: str):
+    caller = security.actor(security.WRITERS | {security.PROVIDER})
+    if security.is_provider(caller):
+        providers.check(runtime(), reference, caller.username)
+    return caller
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(StartCase())
+@blp.response(201, CaseSummary)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema, description="No such process deployed")
+@blp.doc(parameters=[IDEMPOTENCY_KEY], security=AUTH)
+def start_case(args: dict):
+    """Start a case of the newest version of a deployed process with the given start data."""
+    caller = security.actor(security.WRITERS)
+
+    def action():
+        return 201, _summary.dump(runtime().start_case(args["process_id"], args["data"], caller))
+
+    return run_once("cases", caller.username, action)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(CaseFilters(), location="query")
+@blp.response(200, CasePage)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.doc(security=AUTH)
+def list_cases(filters: dict):
+    """Cases, newest first, filtered by status, stage, group, assignee, overdue and text."""
+    caller = _reader()
+    rt = runtime()
+    page, size = filters.pop("page"), filters.pop("page_size")
+    if filters.get("assignee") == "me":
+        filters["assignee"] = caller.username
+    if security.is_provider(caller):
+        filters["case_ids"] = providers.case_ids(rt, caller.username)
+    items, total = queries.list_cases(rt, now=rt.clock.now(), page=page, page_size=size, **filters)
+    return {"items": items, "total": total, "page": page, "page_size": size}
+
+
+@blp.route("/<reference>", methods=["GET"])
+@blp.response(200, CaseDetail)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=AUTH)
+def case_detail(reference: str):
+    """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
+    _reader(reference)
+    rt = runtime()
+    detail = rt.case_detail(reference)
+    detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
+    return detail
+
+
+@blp.route("/<reference>/messages", methods=["POST"])
+@blp.arguments(CaseMessage())
+@blp.response(200, CaseSummary)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="Nothing in the case waits for this message now")
+@blp.doc(security=AUTH)
+def deliver_message(message: dict, reference: str):
+    """Deliver a named process message with a payload (`provider_notice`, `provider_outcome`, ...)."""
+    caller = _writer(reference)
+    if security.is_provider(caller) and not message["name"].startswith("provider_"):
+        raise PermissionDenied("providers may send only provider_* messages")
+    return runtime().deliver_message(reference, message["name"], message["payload"], caller)
+
+
+@blp.route("/<reference>/attachments", methods=["POST"])
+@blp.arguments(Upload(), location="files")
+@blp.response(201, AttachmentOut)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(413, schema=ProblemSchema, description="File too large")
+@blp.alt_response(415, schema=ProblemSchema, description="File type not accepted")
+@blp.doc(security=AUTH)
+def add_attachment(files: dict, reference: str):
+    """Add an evidence file to a case (multipart field `file`)."""
+    caller = _writer(reference)
+    rt = runtime()
+    upload = files["file"]
+    return attachments.save(
+        rt.db,
+        rt.clock,
+        attachment_policy(),
+        attachments.case_id_of(rt.db, reference),
+        upload.filename,
+        upload.mimetype,
+        upload.stream,
+        caller.username,
+    )

@@ -1,0 +1,110 @@
+"""The inbox and the work on a task: claim, release, assign, complete.
+
+The engine decides who may work on a task (members of its lane's group; supervisors assign); this layer
+only knows that providers and callers without a staff role have no inbox.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from engine.runtime import queries
+from webapp.api import security
+from webapp.api.context import runtime
+from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
+from webapp.api.idempotent import run_once
+from webapp.api.problems import ProblemSchema
+from webapp.api.schemas.common import CaseSummary
+from webapp.api.schemas.tasks import Assignment, Completion, TaskDetail, TaskFilters, TaskPage
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
+_summary = CaseSummary()
+AUTH = [{"bearer": []}]
+_ERRORS = {
+    401: "No valid token",
+    403: "Your groups or role may not work on this task",
+    409: "The task is no longer ready, or someone else holds it",
+}
+
+
+def _documented(func):
+    for status, description in _ERRORS.items():
+        func = blp.alt_response(status, schema=ProblemSchema, description=description)(func)
+    return blp.doc(security=AUTH)(func)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(TaskFilters(), location="query")
+@blp.response(200, TaskPage)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.doc(security=AUTH)
+def inbox(filters: dict):
+    """Ready tasks you may work on (your groups' tasks that nobody else holds), due first."""
+    caller = security.actor(security.STAFF)
+    page, size = filters["page"], filters["page_size"]
+    groups = caller.groups
+    group = filters.get("group")
+    if group is not None and group not in groups:
+        return {"items": [], "total": 0, "page": page, "page_size": size}
+    items, total = queries.task_page(
+        runtime(),
+        groups=groups,
+        username=caller.username,
+        mine=filters.get("assignee") == "me",
+        group=group,
+        page=page,
+        page_size=size,
+    )
+    return {"items": items, "total": total, "page": page, "page_size": size}
+
+
+@blp.route("/<task_id>", methods=["GET"])
+@blp.response(200, TaskDetail)
+@blp.alt_response(404, schema=ProblemSchema, description="No ready task with this id")
+@_documented
+def task(task_id: str):
+    """A ready task, its form definition and the values already known for the form."""
+    security.actor(security.STAFF)
+    return queries.task_detail(runtime(), task_id)
+
+
+@blp.route("/<task_id>/claim", methods=["POST"])
+@blp.response(200, CaseSummary)
+@_documented
+def claim(task_id: str):
+    """Take the task: nobody else can complete it until you release it."""
+    return runtime().claim_task(task_id, security.actor(security.STAFF))
+
+
+@blp.route("/<task_id>/release", methods=["POST"])
+@blp.response(200, CaseSummary)
+@_documented
+def release(task_id: str):
+    """Give the task back to its group (the holder, or a supervisor)."""
+    return runtime().release_task(task_id, security.actor(security.STAFF))
+
+
+@blp.route("/<task_id>/assign", methods=["POST"])
+@blp.arguments(Assignment())
+@blp.response(200, CaseSummary)
+@_documented
+def assign(assignment: dict, task_id: str):
+    """Supervisors: give the task to a member of its group; who, to whom and why are recorded."""
+    caller = security.actor(security.STAFF)
+    return runtime().assign_task(task_id, assignment["assignee"], caller, assignment["reason"])
+
+
+@blp.route("/<task_id>/complete", methods=["POST"])
+@blp.arguments(Completion())
+@blp.response(200, CaseSummary)
+@blp.doc(parameters=[IDEMPOTENCY_KEY])
+@_documented
+def complete(completion: dict, task_id: str):
+    """Submit the task's form; claims the task for you if nobody holds it. 422 lists field errors."""
+    caller = security.actor(security.STAFF)
+
+    def action():
+        return 200, _summary.dump(runtime().complete_task(task_id, completion["data"], caller))
+
+    return run_once("complete", caller.username, action)
