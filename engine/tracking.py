@@ -44,12 +44,15 @@ def _hash(token: str) -> str:
 
 def issue(db: Database, clock, case_id: int) -> str:
     """A new tracking token for a case (replacing any earlier one); only its hash is kept."""
-    token = secrets.token_urlsafe(24)
     with db.transaction() as conn:
-        conn.execute(_TRACKING.delete().where(_TRACKING.c.case_id == case_id))
-        conn.execute(
-            _TRACKING.insert().values(case_id=case_id, token_hash=_hash(token), created_at=clock.now())
-        )
+        return issue_in(conn, clock, case_id)
+
+
+def issue_in(conn, clock, case_id: int) -> str:
+    """`issue` inside the caller's transaction (the one that creates the case, at intake)."""
+    token = secrets.token_urlsafe(24)
+    conn.execute(_TRACKING.delete().where(_TRACKING.c.case_id == case_id))
+    conn.execute(_TRACKING.insert().values(case_id=case_id, token_hash=_hash(token), created_at=clock.now()))
     return token
 
 

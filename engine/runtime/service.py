@@ -8,7 +8,7 @@ case gets ConflictError, never a lost update; a failure anywhere leaves the data
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +62,9 @@ _SELECT_TIMER = (
     .where(TIMER.c.id == bindparam("timer_id"))
 )
 _SELECT_CASE = select(*CASE_COLUMNS).where(CASE.c.reference == bindparam("reference"))
+
+# Extra writes that must commit with the case: (connection, case id, result) -> None.
+Within = Callable[[Connection, int, "CaseResult"], None]
 
 RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days"})
 
@@ -175,8 +178,13 @@ class Runtime:
         actor: Actor,
         *,
         validate_start_form: bool = True,
+        within: Within | None = None,
     ) -> CaseResult:
-        """Start a case of the newest version of a process, with the start event's form data."""
+        """Start a case of the newest version of a process, with the start event's form data.
+
+        `within(conn, case_id, result)` writes what belongs with the new case (a complainant's tracking token)
+        in the same transaction, so a crash never leaves one without the other.
+        """
         with self.db.reading() as conn:
             version = self.specs.latest(conn, process_id)
         start_form = next(
@@ -192,7 +200,7 @@ class Runtime:
         with self._running(work):
             wfx.run(work.wf)
         work.record(actor.username, "start", data=clean)
-        return self._commit([work])
+        return self._commit([work], within)
 
     def _new_case(
         self, version: LoadedVersion, data: dict[str, Any], created_by: str, parent: CaseWork | None = None
@@ -209,7 +217,7 @@ class Runtime:
 
     # --- the unit of work --------------------------------------------------------------------------------
 
-    def _commit(self, works: list[CaseWork]) -> CaseResult:
+    def _commit(self, works: list[CaseWork], within: Within | None = None) -> CaseResult:
         """Route what the cases threw, then save every touched case in one transaction."""
         first = works[0]
         for _attempt in range(3):
@@ -222,13 +230,17 @@ class Runtime:
                             notify.staff_notice(conn, work, template, now, **params)
                         work.staff_notices = []
                         save(conn, work, now, self.sla_profiles)
-                return self._result(first)
+                    result = self._result(first)
+                    if within is not None:
+                        within(conn, first.id, result)
+                return result
             except IntegrityError as exc:
-                # A new reference collided with an existing one (1 in a billion): draw again.
-                if "reference" not in str(exc.orig).lower() or any(w.id is not None for w in works):
+                # A new case's reference collided with an existing one: draw again (a new case only).
+                if "reference" not in str(exc.orig).lower() or any(w.row_version for w in works):
                     raise
                 for work in works:
-                    work.reference = new_reference(work.version.reference_prefix, self.clock.now())
+                    work.id = None
+                    _rename(work, new_reference(work.version.reference_prefix, self.clock.now()))
         raise ConflictError("could not allocate a unique case reference")
 
     def _route(self, session: Connection, works: list[CaseWork]) -> list[CaseWork]:
@@ -345,8 +357,13 @@ class Runtime:
                 raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
             return row, self._load(conn, row)
 
-    def complete_task(self, task_id: str, data: Mapping[str, Any] | None, actor: Actor) -> CaseResult:
-        """Validate the form, complete the task as `actor`, run the process on to its next wait."""
+    def complete_task(
+        self, task_id: str, data: Mapping[str, Any] | None, actor: Actor, *, within: Within | None = None
+    ) -> CaseResult:
+        """Validate the form, complete the task as `actor`, run the process on to its next wait.
+
+        `within(conn, case_id, result)` runs inside the same transaction (an idempotency record, say).
+        """
         row, work = self._read_task(task_id)
         if not actor.in_group(row.lane):
             raise PermissionDenied(f"only members of the group '{row.lane}' may work on this task")
@@ -368,7 +385,7 @@ class Runtime:
             data=clean,
             claimed=None if row.assignee else actor.username,
         )
-        return self._commit([work])
+        return self._commit([work], within)
 
     def claim_task(self, task_id: str, actor: Actor) -> CaseResult:
         return self._set_assignee(task_id, actor, actor.username, "claim")
@@ -523,6 +540,15 @@ class Runtime:
         from engine.runtime.queries import case_detail
 
         return case_detail(self, reference)
+
+
+def _rename(work: CaseWork, reference: str) -> None:
+    """Give a case that was never saved another reference, in its data too."""
+    old = work.reference
+    work.reference = reference
+    for task in work.wf.get_tasks():
+        if task.data.get("case_reference") == old:
+            task.data["case_reference"] = reference
 
 
 def _same_assignee(assignee: str | None):

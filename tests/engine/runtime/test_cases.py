@@ -37,7 +37,7 @@ def count(runtime, model, **where):
 
 def test_start_indexes_the_first_task_with_form_lane_and_stage(lifecycle, handler):
     result = lifecycle.start_case("lifecycle", {"subject": "x"}, handler)
-    assert result.reference.startswith("LIF-2026-") and len(result.reference) == len("LIF-2026-") + 6
+    assert result.reference.startswith("LIF-2026-") and len(result.reference) == len("LIF-2026-") + 8
     assert (result.status, result.stage) == ("open", "assessment")
     task = only_task(result)
     with lifecycle.db.read() as session:
