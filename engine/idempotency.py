@@ -28,6 +28,9 @@ from engine.store.db import Database
 from engine.store.models_api import IdempotencyRecord
 
 RETENTION = dt.timedelta(hours=24)
+# A key still "being processed" after this long belongs to a request that died between reserving the key and
+# recording its answer; a retry may run again (requests take milliseconds, not minutes).
+ABANDONED = dt.timedelta(minutes=2)
 HEADER = "Idempotency-Key"
 _TABLE = IdempotencyRecord.__table__
 
@@ -87,7 +90,9 @@ class IdempotencyStore:
                 row = conn.execute(select(_TABLE).where(_TABLE.c.key_hash == key_hash)).first()
             if row is None:
                 continue  # released by a failed first request in the meantime: reserve it now
-            if row.created_at + RETENTION < now:
+            if row.created_at + RETENTION < now or (
+                row.status_code is None and row.created_at + ABANDONED < now
+            ):
                 with self.db.transaction() as conn:
                     conn.execute(delete(_TABLE).where(_TABLE.c.id == row.id))
                 continue

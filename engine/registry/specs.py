@@ -42,6 +42,11 @@ class LoadedVersion:
         return any(e.get("deadline") or e.get("sla_pause") for e in self.elements.values())
 
     @functools.cached_property
+    def summary_fields(self) -> tuple[str, ...]:
+        """Data paths the process wants kept on the case row (extension property `summary_fields`)."""
+        return tuple(k.strip() for k in self.properties.get("summary_fields", "").split(",") if k.strip())
+
+    @functools.cached_property
     def has_sla_events(self) -> bool:
         return any(e.get("sla_event") for e in self.elements.values())
 

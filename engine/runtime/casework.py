@@ -218,17 +218,21 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     }
     if status in ("closed", "withdrawn") and status_before not in ("closed", "withdrawn"):
         values["closed_at"] = now
+    if work.version.summary_fields:
+        # Kept current on every save, so lists and filters read it without loading workflow states.
+        data = wfx.case_data(work.wf)
+        values["summary"] = json.dumps(
+            {k: _lookup(data, k) for k in work.version.summary_fields}, default=str
+        )
     if work.id is None:
         if work.parent_work is not None:
             work.parent_case_id = work.parent_work.id
-        data = wfx.case_data(work.wf)
-        summary_keys = [k.strip() for k in work.version.properties.get("summary_fields", "").split(",") if k]
+        values.setdefault("summary", "{}")
         values.update(
             reference=work.reference,
             process_version_id=work.version.id,
             process_id=work.version.process_id,
             parent_case_id=work.parent_case_id,
-            summary=json.dumps({k: _lookup(data, k) for k in summary_keys}, default=str),
             created_at=now,
             created_by=work.created_by,
         )
