@@ -65,7 +65,7 @@ def seed(runtime: Runtime, total: int, due: int, batch: int = 500) -> None:
         for n in range(made, min(total, made + batch)):
             at = T0 + dt.timedelta(hours=1) if n < due else T0 + dt.timedelta(days=30, seconds=n)
             work = runtime._new_case(version, {"timer_due": at.isoformat()}, "bench")
-            with runtime._running(work.reference):
+            with runtime._running(work):
                 wfx.run(work.wf)
             work.record("bench", "start")
             works.append(work)
