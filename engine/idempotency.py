@@ -108,18 +108,25 @@ class IdempotencyStore:
         raise KeyInUse("a request with this Idempotency-Key is still being processed; retry shortly")
 
     def finish(self, scope: str, key: str, answer: Answer, secret_fields: Iterable[str] = ()) -> None:
+        with self.db.transaction() as conn:
+            self.finish_in(conn, scope, key, answer, secret_fields)
+
+    def finish_in(
+        self, conn, scope: str, key: str, answer: Answer, secret_fields: Iterable[str] = ()
+    ) -> None:
+        """Record the answer inside the caller's transaction: the one that made the case, so that a crash
+        can never leave a case made without its answer (which would let a retry make a second one)."""
         body = answer.body
         sealed: list[str] = []
         if isinstance(body, dict):
             sealed = [k for k in secret_fields if isinstance(body.get(k), str)]
             body = {k: _seal(v, key, scope) if k in sealed else v for k, v in body.items()}
         stored = json.dumps({"body": body, "sealed": sealed}, default=str)
-        with self.db.transaction() as conn:
-            conn.execute(
-                update(_TABLE)
-                .where(_TABLE.c.key_hash == self._key_hash(scope, key))
-                .values(status_code=answer.status, response=stored)
-            )
+        conn.execute(
+            update(_TABLE)
+            .where(_TABLE.c.key_hash == self._key_hash(scope, key))
+            .values(status_code=answer.status, response=stored)
+        )
 
     def release(self, scope: str, key: str) -> None:
         """The request failed and changed nothing: let a retry run it."""

@@ -8,7 +8,7 @@ values go to the form's keys, and the form's validation errors come back under t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine import tracking
@@ -79,6 +79,7 @@ def submit(
     actor: Actor | None,
     *,
     default_jurisdiction: str | None = None,
+    within: Callable[[Any, dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Start a complaint and give the complainant a tracking token.
 
@@ -101,9 +102,14 @@ def submit(
     data, back = start_data(payload, _form_keys(runtime))
     issued: list[str] = []
 
-    def with_token(conn, case_id: int, _result) -> None:
-        # The token is written in the case's own transaction: never a complaint nobody can track.
+    def with_token(conn, case_id: int, result) -> None:
+        # The token is written in the case's own transaction: never a complaint nobody can track. `within`
+        # gets the answer in that transaction too (an Idempotency-Key's stored answer).
         issued.append(tracking.issue_in(conn, runtime.clock, case_id))
+        if within is not None:
+            within(
+                conn, {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}
+            )
 
     try:
         result = runtime.start_case(PROCESS_ID, data, actor or COMPLAINANT, within=with_token)

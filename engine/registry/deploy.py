@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
@@ -31,21 +31,18 @@ def deploy_bundle(
     """Store each process as a version inside the caller's transaction (all or nothing)."""
     results = []
     for proc in parsed:
-        existing = session.execute(
-            select(ProcessVersion.id, ProcessVersion.version).where(
-                ProcessVersion.process_id == proc.process_id,
-                ProcessVersion.content_hash == proc.content_hash,
-            )
+        latest = session.execute(
+            select(ProcessVersion.id, ProcessVersion.version, ProcessVersion.content_hash)
+            .where(ProcessVersion.process_id == proc.process_id)
+            .order_by(ProcessVersion.version.desc())
+            .limit(1)
         ).first()
-        if existing:
-            results.append(DeployResult(proc.process_id, existing.version, existing.id, False))
+        # Identical to the newest version: nothing to do. Identical to an older one only: a rollback, which
+        # is a new version with the old content, so that new cases start on it.
+        if latest is not None and latest.content_hash == proc.content_hash:
+            results.append(DeployResult(proc.process_id, latest.version, latest.id, False))
             continue
-        number = (
-            session.scalar(
-                select(func.max(ProcessVersion.version)).where(ProcessVersion.process_id == proc.process_id)
-            )
-            or 0
-        ) + 1
+        number = (latest.version if latest is not None else 0) + 1
         row = ProcessVersion(
             process_id=proc.process_id,
             version=number,

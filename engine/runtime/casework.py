@@ -16,7 +16,7 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import Connection, Row, bindparam, delete, insert, update
 
-from engine.errors import ConflictError
+from engine.errors import ConflictError, WorkflowFailed
 from engine.registry.specs import LoadedVersion
 from engine.runtime import notify, sla
 from engine.runtime import workflow as wfx
@@ -89,6 +89,7 @@ class CaseWork:
     outbox: list[dict[str, Any]] = field(default_factory=list)  # notifications to write with the case
     drop_timers: list[str] = field(default_factory=list)  # engine timers (warnings) consumed now
     staff_notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    timer_actor: str = "system"  # who fires timers in this unit (a worker's name)
     loaded_at: float = field(default_factory=time.time)  # tasks changed after this ran in this unit
 
     @classmethod
@@ -154,6 +155,7 @@ _UPDATE_CASE = update(CASE).where(CASE.c.id == bindparam("b_id"), CASE.c.version
 _DELETE_TASKS = delete(TASK).where(TASK.c.id.in_(bindparam("ids", expanding=True)))
 _DELETE_TIMERS = delete(TIMER).where(TIMER.c.id.in_(bindparam("ids", expanding=True)))
 _INSERT_TASK = insert(TASK)
+_TASK_DUE = update(TASK).where(TASK.c.id == bindparam("b_id"))
 _REPLACE_TASK = update(TASK).where(TASK.c.id == bindparam("b_old"))
 _INSERT_TIMER = insert(TIMER)
 _INSERT_AUDIT = insert(AUDIT)
@@ -165,15 +167,22 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
     status_before = work.status
     snap = wfx.snapshot(work.wf, work.version)
+    _record_fired_timers(conn, work, snap, now)
     if work.version.has_sla_events:
         sla.record_events(work, now)
     if work.version.has_sla:
-        snap = sla.settle(work, snap, now, profiles)
+        try:
+            snap = sla.settle(work, snap, now, profiles)
+        except (ValueError, KeyError) as exc:  # e.g. an SLA profile since removed from the profiles file
+            raise WorkflowFailed(f"The case's deadlines cannot be computed: {exc}") from exc
     if work.version.has_notify:
         notify.complainant_notices(work, now, profiles)
     status, stage, outcome = work.derive(snap)
     tasks, timers = snap.ready, snap.timers
-    state = dump_state(work.wf)
+    try:
+        state = dump_state(work.wf)
+    except TypeError as exc:  # a script put something into the data that has no stored form
+        raise WorkflowFailed(f"The case's data cannot be stored: {exc}") from exc
 
     events = []
     seq = work.row_version
@@ -246,7 +255,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
 
     _write_tasks(conn, work, tasks, timers, now)
 
-    _write_timers(conn, work, timers, now, profiles)
+    _write_timers(conn, work, timers, now, profiles, tasks)
     if work.outbox:
         conn.execute(_INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
         work.outbox = []
@@ -259,12 +268,41 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     work.events = []
 
 
+def _record_fired_timers(conn: Connection, work: CaseWork, snap: wfx.Snapshot, now: dt.datetime) -> None:
+    """Every timer that fired in this unit gets its audit event and its mail, however it came to fire.
+
+    SpiffWorkflow fires all of a case's due timers whenever it refreshes them: the one a worker claimed, but
+    also others due at the same time, or one that fell due just before someone completed another task.
+    """
+    for timer_id, timer in work.before_timers.items():
+        if timer_id in snap.timers or timer.due_at > now:
+            continue
+        task = wfx.find_task(work.wf, timer_id)
+        if task is None or task.state != wfx.TaskState.COMPLETED:
+            continue  # cancelled (its task was done first), not fired
+        deadline = work.version.element(timer.bpmn_id).get("deadline")
+        work.record(
+            work.timer_actor,
+            "timer",
+            timer_id,
+            timer.bpmn_id,
+            due_at=timer.due_at.isoformat(),
+            deadline=deadline,
+            interrupting=timer.interrupting,
+        )
+        if deadline == "reminder" or (deadline and not timer.interrupting):
+            notify.staff_notice(conn, work, "staff_reminder", now, deadline=deadline, task=timer.bpmn_id)
+        elif deadline:
+            notify.staff_notice(conn, work, "staff_escalation", now, deadline=deadline, task=timer.bpmn_id)
+
+
 def _write_timers(
     conn: Connection,
     work: CaseWork,
     timers: dict[str, wfx.WaitingTimer],
     now: dt.datetime,
     profiles: str | None,
+    tasks: dict[str, wfx.ReadyTask] | None = None,
 ) -> None:
     """The timer index, changed only where timers came, went or moved; then the SLA records they imply."""
     gone = [tid for tid in work.before_timers if tid not in timers]
@@ -295,6 +333,12 @@ def _write_timers(
                 for t in fresh + moved
             ],
         )
+    # A re-armed or deferred deadline moves the due date of the task it is attached to (the earliest wins).
+    shifted = {t.attached_to for t in moved if t.attached_to}
+    for task in (tasks or {}).values():
+        if task.bpmn_id in shifted and task.id in work.before_tasks:
+            due = min(t.due_at for t in timers.values() if t.attached_to == task.bpmn_id)
+            conn.execute(_TASK_DUE, {"b_id": task.id, "due_at": due})
     if work.version.has_sla:
         sla.write(conn, work, timers, fresh, moved, gone, now, profiles)
 

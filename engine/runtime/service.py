@@ -8,6 +8,7 @@ case gets ConflictError, never a lost update; a failure anywhere leaves the data
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,29 @@ class CaseResult:
         }
 
 
+class _ReferenceTaken(Exception):
+    """A new case drew a reference that exists already (about once in a trillion draws)."""
+
+
+def _fresh_on_collision(method: Callable) -> Callable:
+    """Run the whole service call again from the database when a new case's reference was taken.
+
+    Nothing was committed, and the in-memory cases of the failed attempt are thrown away: the retry reads,
+    runs and draws anew, so no letter, audit event or linked case of the first attempt survives twice.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for _attempt in range(3):
+            try:
+                return method(*args, **kwargs)
+            except _ReferenceTaken:
+                continue
+        raise ConflictError("could not allocate a unique case reference; try again")
+
+    return wrapper
+
+
 class Runtime:
     def __init__(
         self,
@@ -171,6 +195,7 @@ class Runtime:
 
     # --- starting ---------------------------------------------------------------------------------------
 
+    @_fresh_on_collision
     def start_case(
         self,
         process_id: str,
@@ -220,28 +245,23 @@ class Runtime:
     def _commit(self, works: list[CaseWork], within: Within | None = None) -> CaseResult:
         """Route what the cases threw, then save every touched case in one transaction."""
         first = works[0]
-        for _attempt in range(3):
-            try:
-                with self.db.transaction() as conn:
-                    touched = routing.route(self, conn, list(works))
-                    now = self.clock.now()
-                    for work in touched:
-                        for template, params in work.staff_notices:
-                            notify.staff_notice(conn, work, template, now, **params)
-                        work.staff_notices = []
-                        save(conn, work, now, self.sla_profiles)
-                    result = self._result(first)
-                    if within is not None:
-                        within(conn, first.id, result)
-                return result
-            except IntegrityError as exc:
-                # A new case's reference collided with an existing one: draw again (a new case only).
-                if "reference" not in str(exc.orig).lower() or any(w.row_version for w in works):
-                    raise
-                for work in works:
-                    work.id = None
-                    _rename(work, new_reference(work.version.reference_prefix, self.clock.now()))
-        raise ConflictError("could not allocate a unique case reference")
+        try:
+            with self.db.transaction() as conn:
+                touched = routing.route(self, conn, list(works))
+                now = self.clock.now()
+                for work in touched:
+                    for template, params in work.staff_notices:
+                        notify.staff_notice(conn, work, template, now, **params)
+                    work.staff_notices = []
+                    save(conn, work, now, self.sla_profiles)
+                result = self._result(first)
+                if within is not None:
+                    within(conn, first.id, result)
+            return result
+        except IntegrityError as exc:
+            if "reference" in str(exc.orig).lower():
+                raise _ReferenceTaken() from exc
+            raise
 
     def _read_task(self, task_id: str):
         with self.db.reading() as conn:
@@ -250,6 +270,7 @@ class Runtime:
                 raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
             return row, self._load(conn, row)
 
+    @_fresh_on_collision
     def complete_task(
         self, task_id: str, data: Mapping[str, Any] | None, actor: Actor, *, within: Within | None = None
     ) -> CaseResult:
@@ -343,6 +364,7 @@ class Runtime:
 
     # --- messages and timers ------------------------------------------------------------------------------
 
+    @_fresh_on_collision
     def deliver_message(self, reference: str, name: str, payload: Any, actor: Actor) -> CaseResult:
         """A named BPMN message reaches the case: the complainant replied, a provider reported, ..."""
         work = self._read_case(reference)
@@ -361,6 +383,7 @@ class Runtime:
         except MessageNotExpected:
             raise MessageNotExpected(f"case {reference} cannot be withdrawn at this point") from None
 
+    @_fresh_on_collision
     def fire_timer(self, timer_id: str, actor: Actor = SYSTEM) -> CaseResult | None:
         """Fire a due timer; None when its case has moved on (the stale index row is dropped)."""
         with self.db.reading() as conn:
@@ -393,23 +416,8 @@ class Runtime:
         with self._running(work):
             work.wf.refresh_timers()
             wfx.run(work.wf)
-        work.record(
-            actor.username,
-            "timer",
-            timer_id,
-            row.timer_bpmn_id,
-            due_at=row.due_at.isoformat(),
-            deadline=row.deadline,
-            interrupting=row.interrupting,
-        )
-        if row.deadline == "reminder" or not row.interrupting:
-            work.staff_notices.append(
-                ("staff_reminder", {"deadline": row.deadline, "task": row.timer_bpmn_id})
-            )
-        elif row.deadline:
-            work.staff_notices.append(
-                ("staff_escalation", {"deadline": row.deadline, "task": row.timer_bpmn_id})
-            )
+        # The firing is recorded when the case is saved, with every other timer that fired in this unit.
+        work.timer_actor = actor.username
         return self._commit([work])
 
     def _warn(self, work: CaseWork, row, actor: Actor, now: dt.datetime) -> CaseResult:
@@ -433,15 +441,6 @@ class Runtime:
         from engine.runtime.queries import case_detail
 
         return case_detail(self, reference)
-
-
-def _rename(work: CaseWork, reference: str) -> None:
-    """Give a case that was never saved another reference, in its data too."""
-    old = work.reference
-    work.reference = reference
-    for task in work.wf.get_tasks():
-        if task.data.get("case_reference") == old:
-            task.data["case_reference"] = reference
 
 
 def _same_assignee(assignee: str | None):

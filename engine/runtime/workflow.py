@@ -129,7 +129,7 @@ def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:
             continue
         boundary = isinstance(spec, BoundaryEvent)
         if isinstance(ed, TimerEventDefinition):
-            timers[str(task.id)] = _timer(task, ed, spec, boundary)
+            timers[str(task.id)] = _timer(task, ed, spec, version.element(spec.bpmn_id).get("attached_to"))
         elif isinstance(ed, MessageEventDefinition):
             messages.setdefault(ed.name, task)
         if not boundary and spec.bpmn_id and spec.bpmn_id not in catching:
@@ -139,18 +139,16 @@ def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:
     return Snapshot(ready, timers, waiting, messages)
 
 
-def _timer(task, ed: TimerEventDefinition, spec, boundary: bool) -> WaitingTimer:
+def _timer(task, ed: TimerEventDefinition, spec, attached_to: str | None) -> WaitingTimer:
     value = ed.details(task).value
     if isinstance(value, dict):  # cycles keep their next occurrence
         value = value.get("next")
     due = dt.datetime.fromisoformat(value)
     if due.tzinfo is None:
         due = due.astimezone()
-    attached = (
-        task.parent.parent.task_spec.bpmn_id if boundary and task.parent and task.parent.parent else None
-    )
+    boundary = isinstance(spec, BoundaryEvent)
     interrupting = bool(getattr(spec, "cancel_activity", True)) if boundary else True
-    return WaitingTimer(str(task.id), spec.bpmn_id, due, interrupting, attached)
+    return WaitingTimer(str(task.id), spec.bpmn_id, due, interrupting, attached_to if boundary else None)
 
 
 def ready_user_tasks(wf: BpmnWorkflow, version: LoadedVersion) -> list[ReadyTask]:

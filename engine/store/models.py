@@ -64,13 +64,13 @@ class Membership(Base):
 
 
 class ProcessVersion(Base):
-    """One deployed version of a process: its files and parsed spec, stored once, keyed by content hash."""
+    """One deployed version of a process: its files and parsed spec, stored once, with their content hash.
+
+    The same content may appear twice: redeploying an older version's files rolls back as a new version.
+    """
 
     __tablename__ = "process_version"
-    __table_args__ = (
-        UniqueConstraint("process_id", "version"),
-        UniqueConstraint("process_id", "content_hash"),
-    )
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200), index=True)

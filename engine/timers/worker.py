@@ -49,6 +49,10 @@ class TimerWorker:
                     # A broken process: keep the claim so it retries when the lease ends, not in a hot loop.
                     self.failed += 1
                     log.warning("timer %s could not fire: %s", timer_id, exc.detail)
+                except Exception:
+                    # Whatever one broken case does, the other due timers still fire.
+                    self.failed += 1
+                    log.exception("timer %s could not fire", timer_id)
             release(self.runtime.db, retry)
             self.fired += fired
             if len(claimed) < self.batch:

@@ -27,16 +27,24 @@ def _json(status: int, body: Any, replayed: bool = False) -> Response:
     return response
 
 
+# record(conn, status, body): store the answer inside the service's own transaction.
+Record = Callable[[Any, int, Any], None]
+
+
 def run_once(
     operation: str,
     caller: str,
-    action: Callable[[], tuple[int, Any]],
+    action: Callable[[Record], tuple[int, Any]],
     secret_fields: Iterable[str] = (),
 ) -> Response:
-    """Run `action` (returning status and a JSON-ready body) at most once per Idempotency-Key."""
+    """Run `action` (returning status and a JSON-ready body) at most once per Idempotency-Key.
+
+    `action` gets a `record` function to call from inside the transaction that does the work (the engine
+    services' `within` hook), so the answer commits with the case it describes.
+    """
     key = request.headers.get(HEADER)
     if not key:
-        status, payload = action()
+        status, payload = action(lambda conn, status, body: None)
         return _json(status, payload)
     store = idempotency()
     scope = f"{operation}\n{caller}"
@@ -44,10 +52,17 @@ def run_once(
     answer = store.begin(scope, key, fingerprint(request.method, request.path, body))
     if answer is not None:
         return _json(answer.status, answer.body, replayed=True)
+    recorded = []
+
+    def record(conn, status: int, payload: Any) -> None:
+        store.finish_in(conn, scope, key, Answer(status, payload), secret_fields)
+        recorded.append(True)
+
     try:
-        status, payload = action()
+        status, payload = action(record)
     except BaseException:
         store.release(scope, key)
         raise
-    store.finish(scope, key, Answer(status, payload), secret_fields)
+    if not recorded:
+        store.finish(scope, key, Answer(status, payload), secret_fields)
     return _json(status, payload)

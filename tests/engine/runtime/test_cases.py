@@ -246,3 +246,28 @@ def test_reserved_and_private_keys_are_refused(runtime, handler):
     with pytest.raises(FormInvalid) as err:
         runtime.complete_task(only_task(started).id, {"__class__": 1, "deadline": 2}, handler)
     assert set(err.value.errors) == {"__class__", "deadline"}
+
+
+def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handler, monkeypatch):
+    import engine.runtime.service as service
+
+    draws = iter(["LIF-2026-AAAAAAAA", "LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB"])
+    monkeypatch.setattr(service, "new_reference", lambda prefix, now: next(draws))
+    first = lifecycle.start_case("lifecycle", {}, handler)
+    second = lifecycle.start_case("lifecycle", {}, handler)  # collides once, then starts afresh
+    assert (first.reference, second.reference) == ("LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB")
+    detail = lifecycle.case_detail(second.reference)
+    assert detail["data"]["case_reference"] == "LIF-2026-BBBBBBBB"
+    assert [h["action"] for h in detail["history"]] == ["start"]
+    assert count(lifecycle, Case) == 2
+
+
+def test_redeploying_an_older_version_rolls_back_as_a_new_version(runtime, handler, tmp_path):
+    source = (FIXTURES / "processes" / "lifecycle.bpmn").read_text()
+    v1 = tmp_path / "v1" / "lifecycle.bpmn"
+    v2 = tmp_path / "v2" / "lifecycle.bpmn"
+    for path, text in ((v1, source), (v2, source.replace('value="assessment"', 'value="triage"'))):
+        path.parent.mkdir()
+        path.write_text(text)
+    assert [deploy(runtime, p, forms=FIXTURES / "forms")[0].version for p in (v1, v2, v1)] == [1, 2, 3]
+    assert runtime.start_case("lifecycle", {}, handler).stage == "assessment"  # v3 has v1's content

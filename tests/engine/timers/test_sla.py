@@ -128,3 +128,29 @@ def test_deadline_met_when_left_in_time(sla, clock, handler):
     assert records["final_response"].met_at == clock.now() and records["final_response"].breached_at is None
     with sla.db.read() as session:
         assert session.scalars(select(Timer)).all() == []  # warnings went with their deadlines
+
+
+def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, handler):
+    """After downtime one refresh fires a reminder and an escalation: both show, both are mailed."""
+    make_user(sla, "sam", "supervisors", roles=("supervisor",))
+    with sla.db.write() as session:
+        from engine.store.models import User
+
+        session.scalars(select(User).where(User.username == "sam")).one().email = "sam@example.org"
+    ref, assess = start(sla, handler, "uk_fca")
+    sla.complete_task(assess, {}, handler)
+    clock.set(START + dt.timedelta(weeks=9))  # both the acknowledge reminder and the final response are due
+    TimerWorker(sla, "w").tick()
+    fired = [(h["element"], h["detail"]["deadline"]) for h in sla.case_detail(ref)["history"]
+             if h["action"] == "timer"]
+    assert sorted(fired) == [("t_ack", "acknowledge"), ("t_final", "final_response")]
+    with sla.db.read() as session:
+        templates = sorted(session.scalars(select(Outbox.template)).all())
+    assert "staff_escalation" in templates and "staff_reminder" in templates
+
+
+def test_a_task_due_date_follows_its_re_armed_deadline(sla, clock, handler):
+    ref, assess = start(sla, handler, "default")
+    sla.complete_task(assess, {"sla_profile": "au_asic_hardship"}, handler)
+    task = sla.case_detail(ref)["tasks"][0]
+    assert task["due_at"] == min(timers_by_element(sla, ref).values())

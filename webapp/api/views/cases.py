@@ -54,8 +54,13 @@ def start_case(args: dict):
     """Start a case of the newest version of a deployed process with the given start data."""
     caller = security.actor(security.WRITERS)
 
-    def action():
-        return 201, _summary.dump(runtime().start_case(args["process_id"], args["data"], caller))
+    def action(record):
+        def within(conn, _case_id, result):
+            record(conn, 201, _summary.dump(result))
+
+        return 201, _summary.dump(
+            runtime().start_case(args["process_id"], args["data"], caller, within=within)
+        )
 
     return run_once("cases", caller.username, action)
 

@@ -55,8 +55,11 @@ def submit_complaint(complaint: dict):
         caller = None  # an auditor's or provider's token gives no staff rights at intake
     jurisdiction = current_app.config["REDRESSAL_DEFAULT_JURISDICTION"]
 
-    def action():
-        result = intake.submit(runtime(), complaint, caller, default_jurisdiction=jurisdiction)
+    def action(record):
+        def within(conn, created):
+            record(conn, 201, _created.dump(created))
+
+        result = intake.submit(runtime(), complaint, caller, default_jurisdiction=jurisdiction, within=within)
         return 201, _created.dump(result)
 
     who = caller.username if caller else "public"

@@ -104,7 +104,10 @@ def complete(completion: dict, task_id: str):
     """Submit the task's form; claims the task for you if nobody holds it. 422 lists field errors."""
     caller = security.actor(security.STAFF)
 
-    def action():
-        return 200, _summary.dump(runtime().complete_task(task_id, completion["data"], caller))
+    def action(record):
+        def within(conn, _case_id, result):
+            record(conn, 200, _summary.dump(result))
+
+        return 200, _summary.dump(runtime().complete_task(task_id, completion["data"], caller, within=within))
 
     return run_once("complete", caller.username, action)

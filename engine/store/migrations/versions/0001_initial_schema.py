@@ -30,7 +30,6 @@ def upgrade() -> None:
     sa.Column('deployed_at', sa.DateTime(), nullable=False),
     sa.Column('deployed_by', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('process_id', 'content_hash'),
     sa.UniqueConstraint('process_id', 'version')
     )
     with op.batch_alter_table('process_version', schema=None) as batch_op:
