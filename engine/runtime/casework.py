@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +89,9 @@ class CaseWork:
     drop_timers: list[str] = field(default_factory=list)  # engine timers (warnings) consumed now
     staff_notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     timer_actor: str = "system"  # who fires timers in this unit (a worker's name)
-    loaded_at: float = field(default_factory=time.time)  # tasks changed after this ran in this unit
+    # Ids of the tasks already completed when the case was loaded: the others completed in this unit. (Ids,
+    # not timestamps: another node's clock may run behind ours.)
+    completed_before: frozenset = frozenset()
 
     @classmethod
     def from_row(cls, row: Row, version: LoadedVersion, wf: BpmnWorkflow) -> CaseWork:
@@ -112,7 +113,19 @@ class CaseWork:
             paused_seconds=row.paused_seconds or 0.0,
         )
         work.snapshot()
+        if version.has_notify or version.has_sla_events:
+            work.completed_before = frozenset(
+                t.id for t in wf.get_tasks_iterator(state=wfx.TaskState.COMPLETED)
+            )
         return work
+
+    def passed(self) -> list:
+        """Tasks completed in this unit of work."""
+        return [
+            t
+            for t in self.wf.get_tasks_iterator(state=wfx.TaskState.COMPLETED)
+            if t.id not in self.completed_before
+        ]
 
     def depth(self) -> int:
         return 0 if self.parent_work is None else self.parent_work.depth() + 1

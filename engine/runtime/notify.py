@@ -68,11 +68,7 @@ def _due_dates(data: dict[str, Any], now: dt.datetime, profiles: str | None) -> 
 
 def complainant_notices(work, now: dt.datetime, profiles: str | None) -> None:
     """Queue the letters of elements the case passed in this unit of work."""
-    passed = [
-        t
-        for t in work.wf.get_tasks_iterator(state=wfx.TaskState.COMPLETED, updated_ts=work.loaded_at)
-        if work.version.element(t.task_spec.bpmn_id).get("notify")
-    ]
+    passed = [t for t in work.passed() if work.version.element(t.task_spec.bpmn_id).get("notify")]
     if not passed:
         return
     data = wfx.case_data(work.wf)

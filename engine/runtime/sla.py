@@ -54,7 +54,7 @@ def record_events(work, now: dt.datetime) -> None:
     """
     events = {
         work.version.element(t.task_spec.bpmn_id)["sla_event"]: now.isoformat()
-        for t in work.wf.get_tasks_iterator(state=wfx.TaskState.COMPLETED, updated_ts=work.loaded_at)
+        for t in work.passed()
         if work.version.element(t.task_spec.bpmn_id).get("sla_event")
     }
     if not events:
