@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from engine import deadlines
+from engine.runtime import sla
 from engine.runtime import workflow as wfx
 from engine.store.models import Membership, Task, User
 
@@ -52,7 +53,9 @@ def _recipient(data: dict[str, Any]) -> str | None:
     return representative.get("email") or complainant.get("email") or data.get("email")
 
 
-def _due_dates(data: dict[str, Any], now: dt.datetime, profiles: str | None) -> dict[str, str]:
+def _due_dates(
+    data: dict[str, Any], now: dt.datetime, profiles: str | None, paused: dt.timedelta = dt.timedelta(0)
+) -> dict[str, str]:
     try:
         profile = deadlines.profile_for(data, profiles)
     except (ValueError, KeyError):
@@ -60,7 +63,7 @@ def _due_dates(data: dict[str, Any], now: dt.datetime, profiles: str | None) -> 
     due = {}
     for name in profile.deadlines:
         try:
-            due[name] = deadlines.due(data, name, now, profiles).isoformat()
+            due[name] = deadlines.due(data, name, now, profiles, paused).isoformat()
         except (ValueError, KeyError):
             continue
     return due
@@ -84,7 +87,7 @@ def complainant_notices(work, now: dt.datetime, profiles: str | None) -> None:
         params = {
             "reference": work.reference,
             "name": complainant.get("name") or data.get("name") or "",
-            "due": _due_dates(data, now, profiles),
+            "due": _due_dates(data, now, profiles, sla.paused_total(work, now)),
             **{k: data[k] for k in _PARAM_KEYS if k in data},
         }
         work.outbox.append(_row(template, _language(data), recipient, params, now))
