@@ -141,8 +141,11 @@ def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, hand
     sla.complete_task(assess, {}, handler)
     clock.set(START + dt.timedelta(weeks=9))  # both the acknowledge reminder and the final response are due
     TimerWorker(sla, "w").tick()
-    fired = [(h["element"], h["detail"]["deadline"]) for h in sla.case_detail(ref)["history"]
-             if h["action"] == "timer"]
+    fired = [
+        (h["element"], h["detail"]["deadline"])
+        for h in sla.case_detail(ref)["history"]
+        if h["action"] == "timer"
+    ]
     assert sorted(fired) == [("t_ack", "acknowledge"), ("t_final", "final_response")]
     with sla.db.read() as session:
         templates = sorted(session.scalars(select(Outbox.template)).all())
