@@ -88,6 +88,7 @@ class CaseWork:
     outbox: list[dict[str, Any]] = field(default_factory=list)  # notifications to write with the case
     drop_timers: list[str] = field(default_factory=list)  # engine timers (warnings) consumed now
     staff_notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    data_memo: dict[str, Any] | None = None  # the case data, taken once per save
     timer_actor: str = "system"  # who fires timers in this unit (a worker's name)
     # Ids of the tasks already completed when the case was loaded: the others completed in this unit. (Ids,
     # not timestamps: another node's clock may run behind ours.)
@@ -183,6 +184,8 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     _record_fired_timers(conn, work, snap, now)
     if work.version.has_sla_events:
         sla.record_events(work, now)
+    if work.version.has_sla or work.version.has_notify or work.version.summary_fields:
+        work.data_memo = wfx.case_data(work.wf)
     if work.version.has_sla:
         try:
             snap = sla.settle(work, snap, now, profiles)
@@ -242,7 +245,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         values["closed_at"] = now
     if work.version.summary_fields:
         # Kept current on every save, so lists and filters read it without loading workflow states.
-        data = wfx.case_data(work.wf)
+        data = sla.live_data(work)
         values["summary"] = json.dumps(
             {k: _lookup(data, k) for k in work.version.summary_fields}, default=str
         )
@@ -279,6 +282,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     work.status, work.stage, work.outcome = status, stage, outcome
     work.before_tasks, work.before_timers = tasks, timers
     work.events = []
+    work.data_memo = None
 
 
 def _record_fired_timers(conn: Connection, work: CaseWork, snap: wfx.Snapshot, now: dt.datetime) -> None:

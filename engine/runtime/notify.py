@@ -14,7 +14,6 @@ from sqlalchemy import Connection, select
 
 from engine import deadlines
 from engine.runtime import sla
-from engine.runtime import workflow as wfx
 from engine.store.models import Membership, Task, User
 
 SUPERVISORS = "supervisors"
@@ -74,7 +73,7 @@ def complainant_notices(work, now: dt.datetime, profiles: str | None) -> None:
     passed = [t for t in work.passed() if work.version.element(t.task_spec.bpmn_id).get("notify")]
     if not passed:
         return
-    data = wfx.case_data(work.wf)
+    data = sla.live_data(work)
     recipient = _recipient(data)
     for task in passed:
         template = work.version.element(task.task_spec.bpmn_id)["notify"]

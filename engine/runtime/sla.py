@@ -43,7 +43,8 @@ def warning_id(timer_id: str) -> str:
 
 
 def live_data(work) -> dict[str, Any]:
-    return wfx.case_data(work.wf)
+    """The case's data; while a save is under way, the copy it took once (walking the tree costs)."""
+    return work.data_memo if work.data_memo is not None else wfx.case_data(work.wf)
 
 
 def record_events(work, now: dt.datetime) -> None:
