@@ -11,12 +11,19 @@ from engine.cli import Context, cli, handles_errors, pass_ctx
 
 
 def background_jobs(runtime) -> list:
-    """Jobs besides timers that a worker runs: the outbox sender, once it is configured."""
-    try:
-        from engine.mail import outbox_job
-    except ImportError:  # pragma: no cover - before the mail sender existed
-        return []
-    return [(outbox_job(runtime), 5.0)]
+    """Jobs besides timers that a worker runs: the outbox sender, and forgetting old idempotency answers."""
+    from engine.idempotency import IdempotencyStore
+    from engine.mail import outbox_job
+
+    store = IdempotencyStore(runtime.db, runtime.clock)
+
+    def purge_idempotency() -> None:
+        try:
+            store.purge()
+        except Exception:  # the next run tries again; never stop the scheduler
+            logging.getLogger(__name__).exception("purging idempotency keys failed")
+
+    return [(outbox_job(runtime), 5.0), (purge_idempotency, 3600.0)]
 
 
 @cli.command("worker")
