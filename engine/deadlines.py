@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from engine.sla import SlaProfile, default_profiles_path, load_profiles
-
-_lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=8)
@@ -27,8 +24,8 @@ def _profiles(path: str) -> dict[str, SlaProfile]:
 
 
 def profiles(path: str | None = None) -> dict[str, SlaProfile]:
-    with _lock:
-        return _profiles(str(path or default_profiles_path()))
+    # lru_cache is thread-safe; at worst two threads load the file once each on first use.
+    return _profiles(str(path or default_profiles_path()))
 
 
 def profile_for(data: Mapping[str, Any], path: str | None = None) -> SlaProfile:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from engine.errors import FormInvalid
 
@@ -242,13 +242,3 @@ def prefill(definition: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str,
         elif "defaultValue" in comp:
             values[comp["key"]] = comp["defaultValue"]
     return values
-
-
-__all__ = [
-    "EXCLUDE",
-    "check_definition",
-    "input_fields",
-    "prefill",
-    "schema_for",
-    "validate_submission",
-]

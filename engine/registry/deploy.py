@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from engine.clock import Clock
 from engine.registry.validate import ParsedProcess
@@ -61,17 +61,22 @@ def deploy_bundle(
     return results
 
 
-def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
-    return session.scalars(
-        select(ProcessVersion)
-        .where(ProcessVersion.process_id == process_id)
-        .order_by(ProcessVersion.version.desc())
-        .limit(1)
-    ).first()
-
-
 def list_versions(session: Session, process_id: str | None = None) -> list[ProcessVersion]:
-    query = select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)
+    """Versions for listing: the files and the serialized spec (the bulk of each row) are not loaded."""
+    query = (
+        select(ProcessVersion)
+        .options(
+            load_only(
+                ProcessVersion.process_id,
+                ProcessVersion.version,
+                ProcessVersion.name,
+                ProcessVersion.content_hash,
+                ProcessVersion.deployed_at,
+                ProcessVersion.deployed_by,
+            )
+        )
+        .order_by(ProcessVersion.process_id, ProcessVersion.version)
+    )
     if process_id:
         query = query.where(ProcessVersion.process_id == process_id)
     return list(session.scalars(query))

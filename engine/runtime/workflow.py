@@ -151,10 +151,6 @@ def _timer(task, ed: TimerEventDefinition, spec, attached_to: str | None) -> Wai
     return WaitingTimer(str(task.id), spec.bpmn_id, due, interrupting, attached_to if boundary else None)
 
 
-def ready_user_tasks(wf: BpmnWorkflow, version: LoadedVersion) -> list[ReadyTask]:
-    return list(snapshot(wf, version).ready.values())
-
-
 def waiting_messages(wf: BpmnWorkflow) -> dict[str, Any]:
     """Message name -> the waiting task that catches it (first one wins)."""
     found: dict[str, Any] = {}

@@ -23,6 +23,17 @@ def _versions(process_id: str | None = None) -> list:
         return list_versions(session, process_id)
 
 
+def _page(items: list, args: dict) -> dict:
+    """One page of an in-memory list, in the API's list shape."""
+    page, size = args["page"], args["page_size"]
+    return {
+        "items": items[(page - 1) * size : page * size],
+        "total": len(items),
+        "page": page,
+        "page_size": size,
+    }
+
+
 @blp.route("", methods=["GET"])
 @blp.arguments(PageArgs(), location="query")
 @blp.response(200, ProcessPage)
@@ -37,14 +48,7 @@ def processes(args: dict):
         entry = latest.setdefault(v.process_id, {"process_id": v.process_id, "versions": 0})
         entry.update(name=v.name, latest_version=v.version, deployed_at=v.deployed_at)
         entry["versions"] += 1
-    items = sorted(latest.values(), key=lambda e: e["process_id"])
-    page, size = args["page"], args["page_size"]
-    return {
-        "items": items[(page - 1) * size : page * size],
-        "total": len(items),
-        "page": page,
-        "page_size": size,
-    }
+    return _page(sorted(latest.values(), key=lambda e: e["process_id"]), args)
 
 
 @blp.route("/<process_id>/versions", methods=["GET"])
@@ -60,13 +64,7 @@ def versions(args: dict, process_id: str):
     found = _versions(process_id)
     if not found:
         raise NotFound(f"no process {process_id!r} is deployed")
-    page, size = args["page"], args["page_size"]
-    return {
-        "items": found[(page - 1) * size : page * size],
-        "total": len(found),
-        "page": page,
-        "page_size": size,
-    }
+    return _page(found, args)
 
 
 @blp.route("", methods=["POST"])
