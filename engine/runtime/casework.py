@@ -21,6 +21,7 @@ from engine.runtime import notify, sla
 from engine.runtime import workflow as wfx
 from engine.runtime.audit import GENESIS, event_hash
 from engine.serialization import SERIALIZER_VERSION, dump_state
+from engine.store import hot
 from engine.store.models import AuditEvent, Case, Outbox, Task, Timer
 
 CASE = Case.__table__
@@ -166,8 +167,8 @@ class CaseWork:
 
 
 _UPDATE_CASE = update(CASE).where(CASE.c.id == bindparam("b_id"), CASE.c.version == bindparam("b_version"))
-_DELETE_TASKS = delete(TASK).where(TASK.c.id.in_(bindparam("ids", expanding=True)))
-_DELETE_TIMERS = delete(TIMER).where(TIMER.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_TASK = delete(TASK).where(TASK.c.id == bindparam("b_id"))
+_DELETE_TIMER = delete(TIMER).where(TIMER.c.id == bindparam("b_id"))
 _INSERT_TASK = insert(TASK)
 _TASK_DUE = update(TASK).where(TASK.c.id == bindparam("b_id"))
 _REPLACE_TASK = update(TASK).where(TASK.c.id == bindparam("b_old"))
@@ -261,21 +262,24 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             created_at=now,
             created_by=work.created_by,
         )
-        work.id = conn.execute(_INSERT_CASE, values).scalar_one()
+        work.id = hot.first(conn, _INSERT_CASE, values).id
     else:
-        result = conn.execute(_UPDATE_CASE, {**values, "b_id": work.id, "b_version": work.row_version})
-        if result.rowcount != 1:
-            raise ConflictError(
+        hot.queue(
+            conn,
+            _UPDATE_CASE,
+            {**values, "b_id": work.id, "b_version": work.row_version},
+            conflict=ConflictError(
                 f"case {work.reference} was changed by someone else in the meantime; reload it and try again"
-            )
-
+            ),
+        )
     _write_tasks(conn, work, tasks, timers, now)
-
     _write_timers(conn, work, timers, now, profiles, tasks)
     if work.outbox:
-        conn.execute(_INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
+        hot.queue(conn, _INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
         work.outbox = []
-    conn.execute(_INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
+    # The event's (case, seq) key is unique and seq runs on from the version read, so a second writer of
+    # the same version is refused here too, even where its writes are sent together with the commit.
+    hot.queue(conn, _INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
 
     work.row_version = new_version
     work.last_hash = prev
@@ -330,10 +334,13 @@ def _write_timers(
     ]
     fresh = [t for tid, t in timers.items() if tid not in work.before_timers]
     if gone or moved or work.drop_timers:
-        conn.execute(_DELETE_TIMERS, {"ids": gone + [t.id for t in moved] + work.drop_timers})
+        hot.queue(
+            conn, _DELETE_TIMER, [{"b_id": tid} for tid in gone + [t.id for t in moved] + work.drop_timers]
+        )
         work.drop_timers = []
     if fresh or moved:
-        conn.execute(
+        hot.queue(
+            conn,
             _INSERT_TIMER,
             [
                 {
@@ -355,7 +362,7 @@ def _write_timers(
     for task in (tasks or {}).values():
         if task.bpmn_id in shifted and task.id in work.before_tasks:
             due = min(t.due_at for t in timers.values() if t.attached_to == task.bpmn_id)
-            conn.execute(_TASK_DUE, {"b_id": task.id, "due_at": due})
+            hot.queue(conn, _TASK_DUE, {"b_id": task.id, "due_at": due})
     if work.version.has_sla:
         sla.write(conn, work, timers, fresh, moved, gone, now, profiles)
 
@@ -397,12 +404,12 @@ def _write_tasks(
         }
 
     if len(removed) == 1 and len(added) == 1:
-        conn.execute(_REPLACE_TASK, {**row(added[0]), "b_old": removed[0]})
+        hot.queue(conn, _REPLACE_TASK, {**row(added[0]), "b_old": removed[0]})
         return
     if removed:
-        conn.execute(_DELETE_TASKS, {"ids": removed})
+        hot.queue(conn, _DELETE_TASK, [{"b_id": tid} for tid in removed])
     if added:
-        conn.execute(_INSERT_TASK, [row(t) for t in added])
+        hot.queue(conn, _INSERT_TASK, [row(t) for t in added])
 
 
 def _lookup(data: dict[str, Any], path: str) -> Any:

@@ -34,6 +34,7 @@ from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
 from engine.runtime.references import new_reference
 from engine.serialization import load_state
+from engine.store import hot
 from engine.store.db import Database
 from engine.store.models import Membership, User
 
@@ -265,7 +266,7 @@ class Runtime:
 
     def _read_task(self, task_id: str):
         with self.db.reading() as conn:
-            row = conn.execute(_SELECT_TASK, {"task_id": task_id}).first()
+            row = hot.first(conn, _SELECT_TASK, {"task_id": task_id})
             if row is None:
                 raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
             return row, self._load(conn, row)
@@ -387,7 +388,7 @@ class Runtime:
     def fire_timer(self, timer_id: str, actor: Actor = SYSTEM) -> CaseResult | None:
         """Fire a due timer; None when its case has moved on (the stale index row is dropped)."""
         with self.db.reading() as conn:
-            row = conn.execute(_SELECT_TIMER, {"timer_id": timer_id}).first()
+            row = hot.first(conn, _SELECT_TIMER, {"timer_id": timer_id})
             if row is None:
                 return None
             work = self._load(conn, row)
@@ -429,7 +430,7 @@ class Runtime:
 
     def _read_case(self, reference: str) -> CaseWork:
         with self.db.reading() as conn:
-            row = conn.execute(_SELECT_CASE, {"reference": reference}).first()
+            row = hot.first(conn, _SELECT_CASE, {"reference": reference})
             if row is None:
                 raise NotFound(f"no case with the reference {reference}")
             return self._load(conn, row)

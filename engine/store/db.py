@@ -16,6 +16,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from engine.store import hot
+
 DEFAULT_SQLITE = "sqlite:///var/redressal.sqlite3"
 
 
@@ -46,6 +48,7 @@ class Database:
             self.engine = create_engine(
                 self.url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=False
             )
+            hot.install(self.engine)
         if self.is_sqlite:
             self._read_engine = self.engine.execution_options(redressal_read=True)
         else:
@@ -88,6 +91,7 @@ class Database:
         """A bare connection in one transaction, for hot write paths: commit on success, else roll back."""
         with self.engine.begin() as conn:
             yield conn
+            hot.flush(conn, commit=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
