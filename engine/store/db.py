@@ -117,7 +117,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("redressal_read"):
             return
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        hot.driver_sql(conn, "BEGIN IMMEDIATE")
 
 
 class StatementCounter:

@@ -102,6 +102,14 @@ def execute(conn: Connection, stmt: ClauseElement, params: Params | list[Params]
     return cursor
 
 
+def driver_sql(conn: Connection, sql: str) -> None:
+    """A statement without parameters or result (BEGIN IMMEDIATE), on the driver's connection."""
+    if conn._has_events or conn.engine._has_events:
+        for listener in conn.dispatch.before_cursor_execute:
+            listener(conn, None, sql, (), None, False)
+    conn.connection.driver_connection.execute(sql)
+
+
 def first(conn: Connection, stmt: ClauseElement, params: Params) -> Any:
     """The first row of a SELECT (or RETURNING) as a named tuple with SQLAlchemy's types applied, or None."""
     if conn.info.get(_PENDING):
