@@ -12,14 +12,21 @@ import threading
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
 from engine.serialization import spec_from_json
+from engine.store import hot
 from engine.store.models import ProcessVersion
 
 _PV = ProcessVersion.__table__
+_LATEST = (
+    select(_PV.c.id)
+    .where(_PV.c.process_id == bindparam("process_id"))
+    .order_by(_PV.c.version.desc())
+    .limit(1)
+)
 
 
 @dataclass
@@ -80,12 +87,11 @@ class SpecCache:
         return self._versions[version_id]
 
     def latest(self, session: Session | Connection, process_id: str) -> LoadedVersion:
-        version_id = session.scalar(
-            select(ProcessVersion.id)
-            .where(ProcessVersion.process_id == process_id)
-            .order_by(ProcessVersion.version.desc())
-            .limit(1)
-        )
+        if isinstance(session, Connection):  # the hot path: every case start asks
+            row = hot.first(session, _LATEST, {"process_id": process_id})
+            version_id = row.id if row is not None else None
+        else:
+            version_id = session.scalar(_LATEST, {"process_id": process_id})
         if version_id is None:
             raise NotFound(f"no process {process_id!r} is deployed")
         return self.get(session, version_id)

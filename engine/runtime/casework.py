@@ -21,7 +21,7 @@ from engine.runtime import notify, sla
 from engine.runtime import workflow as wfx
 from engine.runtime.audit import GENESIS, event_hash
 from engine.serialization import SERIALIZER_VERSION, dump_state
-from engine.store import hot
+from engine.store import batch, hot
 from engine.store.models import AuditEvent, Case, Outbox, Task, Timer
 
 CASE = Case.__table__
@@ -264,7 +264,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         )
         work.id = hot.first(conn, _INSERT_CASE, values).id
     else:
-        hot.queue(
+        batch.queue(
             conn,
             _UPDATE_CASE,
             {**values, "b_id": work.id, "b_version": work.row_version},
@@ -275,11 +275,11 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     _write_tasks(conn, work, tasks, timers, now)
     _write_timers(conn, work, timers, now, profiles, tasks)
     if work.outbox:
-        hot.queue(conn, _INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
+        batch.queue(conn, _INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
         work.outbox = []
     # The event's (case, seq) key is unique and seq runs on from the version read, so a second writer of
     # the same version is refused here too, even where its writes are sent together with the commit.
-    hot.queue(conn, _INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
+    batch.queue(conn, _INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
 
     work.row_version = new_version
     work.last_hash = prev
@@ -334,12 +334,12 @@ def _write_timers(
     ]
     fresh = [t for tid, t in timers.items() if tid not in work.before_timers]
     if gone or moved or work.drop_timers:
-        hot.queue(
+        batch.queue(
             conn, _DELETE_TIMER, [{"b_id": tid} for tid in gone + [t.id for t in moved] + work.drop_timers]
         )
         work.drop_timers = []
     if fresh or moved:
-        hot.queue(
+        batch.queue(
             conn,
             _INSERT_TIMER,
             [
@@ -362,7 +362,7 @@ def _write_timers(
     for task in (tasks or {}).values():
         if task.bpmn_id in shifted and task.id in work.before_tasks:
             due = min(t.due_at for t in timers.values() if t.attached_to == task.bpmn_id)
-            hot.queue(conn, _TASK_DUE, {"b_id": task.id, "due_at": due})
+            batch.queue(conn, _TASK_DUE, {"b_id": task.id, "due_at": due})
     if work.version.has_sla:
         sla.write(conn, work, timers, fresh, moved, gone, now, profiles)
 
@@ -404,12 +404,12 @@ def _write_tasks(
         }
 
     if len(removed) == 1 and len(added) == 1:
-        hot.queue(conn, _REPLACE_TASK, {**row(added[0]), "b_old": removed[0]})
+        batch.queue(conn, _REPLACE_TASK, {**row(added[0]), "b_old": removed[0]})
         return
     if removed:
-        hot.queue(conn, _DELETE_TASK, [{"b_id": tid} for tid in removed])
+        batch.queue(conn, _DELETE_TASK, [{"b_id": tid} for tid in removed])
     if added:
-        hot.queue(conn, _INSERT_TASK, [row(t) for t in added])
+        batch.queue(conn, _INSERT_TASK, [row(t) for t in added])
 
 
 def _lookup(data: dict[str, Any], path: str) -> Any:

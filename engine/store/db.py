@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from engine.store import hot
+from engine.store import batch, hot, prepared
 
 DEFAULT_SQLITE = "sqlite:///var/redressal.sqlite3"
 
@@ -46,9 +46,14 @@ class Database:
             _configure_sqlite(self.engine)
         else:
             self.engine = create_engine(
-                self.url, echo=echo, pool_size=pool_size, max_overflow=20, pool_pre_ping=False
+                self.url,
+                echo=echo,
+                pool_size=pool_size,
+                max_overflow=20,
+                pool_pre_ping=False,
+                connect_args=prepared.CONNECT_ARGS,
             )
-            hot.install(self.engine)
+            batch.install(self.engine)
         if self.is_sqlite:
             self._read_engine = self.engine.execution_options(redressal_read=True)
         else:
@@ -61,6 +66,7 @@ class Database:
                 max_overflow=20,
                 isolation_level="AUTOCOMMIT",
                 pool_reset_on_return=None,
+                connect_args=prepared.CONNECT_ARGS,
             ).execution_options(redressal_read=True)
 
     @contextlib.contextmanager
@@ -91,7 +97,7 @@ class Database:
         """A bare connection in one transaction, for hot write paths: commit on success, else roll back."""
         with self.engine.begin() as conn:
             yield conn
-            hot.flush(conn, commit=True)
+            batch.flush(conn, commit=True)
 
     def dispose(self) -> None:
         self.engine.dispose()

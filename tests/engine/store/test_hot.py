@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from engine.errors import ConflictError
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, TASK
-from engine.store import hot
+from engine.store import batch, hot
 from engine.store.models import AuditEvent
 from tests.conftest import make_user
 
@@ -46,7 +46,7 @@ def test_a_queued_write_is_seen_by_what_runs_after_it_in_the_transaction(lifecyc
     _, case = _started(lifecycle)
     with lifecycle.db.transaction() as conn:
         version = conn.execute(_CASE_ROW, {"reference": case.reference}).first().version
-        hot.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": "renamed"})
+        batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": "renamed"})
         # On PostgreSQL the UPDATE waits; any other statement sends it first, so order holds.
         assert conn.execute(_CASE_ROW, {"reference": case.reference}).first().stage == "renamed"
     with lifecycle.db.reading() as conn:
@@ -59,7 +59,7 @@ def test_writes_that_commit_themselves_leave_the_connection_as_it_was(lifecycle)
         with lifecycle.db.reading() as conn:
             version = hot.first(conn, _CASE_ROW, {"reference": case.reference}).version
         with lifecycle.db.transaction() as conn:
-            hot.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
+            batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
         with lifecycle.db.transaction() as conn:
             # A plain transaction afterwards still is one: its failure undoes its write.
             assert not getattr(conn.connection.driver_connection, "autocommit", False)
@@ -71,7 +71,7 @@ def test_a_failed_unit_of_work_forgets_its_queued_writes(lifecycle):
     _, case = _started(lifecycle)
     with pytest.raises(RuntimeError), lifecycle.db.transaction() as conn:
         version = conn.execute(_CASE_ROW, {"reference": case.reference}).first().version
-        hot.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": "never"})
+        batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": "never"})
         raise RuntimeError("the process failed")
     with lifecycle.db.transaction() as conn:
         assert conn.execute(_CASE_ROW, {"reference": case.reference}).first().stage != "never"
@@ -80,7 +80,7 @@ def test_a_failed_unit_of_work_forgets_its_queued_writes(lifecycle):
 def test_a_version_checked_write_that_finds_no_row_is_a_conflict(lifecycle):
     _, case = _started(lifecycle)
     with pytest.raises(ConflictError), lifecycle.db.transaction() as conn:
-        hot.queue(
+        batch.queue(
             conn,
             _RENAME,
             {"b_ref": case.reference, "b_version": 999, "stage": "stale"},
@@ -118,3 +118,73 @@ def test_a_writer_that_read_an_older_version_is_refused_and_writes_nothing(lifec
         assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).version == version_before
         tasks = conn.execute(select(TASK.c.id)).scalars().all()
     assert tasks == list(first.before_tasks)
+
+
+def _prepared_here(conn) -> list[str]:
+    return conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all()
+
+
+def test_postgres_prepares_each_hot_statement_once_per_connection(pg, clock):
+    from engine.runtime.service import Runtime
+    from engine.store.db import Database
+    from tests.conftest import FIXTURES, PG_URL, deploy
+
+    db = Database(PG_URL)  # connections of their own, none prepared before
+    try:
+        runtime = Runtime(db, clock)
+        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+        hana = make_user(runtime, "hana", "handlers")
+        counts = []
+        for _ in range(3):
+            runtime.start_case("lifecycle", {}, hana)
+            with db.transaction() as conn:  # the pool hands the one connection back each time
+                counts.append(len(_prepared_here(conn)))
+        assert counts[0] >= 2 and counts == [counts[0]] * 3
+        with db.reading() as conn:
+            before = len(_prepared_here(conn))
+            for _ in range(3):
+                hot.first(conn, _CASE_ROW, {"reference": "CMP-NOPE"})
+            assert len(_prepared_here(conn)) == before + 1
+    finally:
+        db.dispose()
+
+
+def test_prepared_statements_survive_a_rolled_back_transaction(lifecycle):
+    """psycopg, left to prepare statements itself, deallocates them all on a ROLLBACK, ours included."""
+    hana, case = _started(lifecycle)
+    for stage in ("before", "after"):
+        with lifecycle.db.reading() as conn:
+            version = hot.first(conn, _CASE_ROW, {"reference": case.reference}).version
+        with lifecycle.db.transaction() as conn:
+            batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
+        with pytest.raises(RuntimeError), lifecycle.db.transaction() as conn:
+            for _ in range(6):  # often enough for psycopg to prepare it, were it allowed to
+                conn.execute(_CASE_ROW, {"reference": case.reference})
+            raise RuntimeError("undo")
+    lifecycle.complete_task(case.tasks[0].id, GOOD, hana)
+    with lifecycle.db.reading() as conn:
+        row = hot.first(conn, _CASE_ROW, {"reference": case.reference})
+    assert row.version == version + 1 and row.status == "awaiting_complainant"
+
+
+def test_statements_go_as_plain_sql_when_preparing_is_off(pg, clock, monkeypatch):
+    from engine.runtime.service import Runtime
+    from engine.store.db import Database
+    from tests.conftest import FIXTURES, PG_URL, deploy
+
+    monkeypatch.setenv("REDRESSAL_DB_PREPARE", "off")
+    db = Database(PG_URL)  # connections of their own, none prepared before
+    try:
+        runtime = Runtime(db, clock)
+        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+        hana = make_user(runtime, "hana", "handlers")
+        case = runtime.start_case("lifecycle", {}, hana)
+        done = runtime.complete_task(case.tasks[0].id, GOOD, hana)
+        assert done.status == "awaiting_complainant"
+        with db.reading() as conn:
+            assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).status == done.status
+            assert _prepared_here(conn) == []
+        with db.transaction() as conn:
+            assert _prepared_here(conn) == []
+    finally:
+        db.dispose()
