@@ -196,23 +196,15 @@ class FastStateConverter:
         """`registry.restore(val)` for a value fresh from `orjson.loads`: plain dicts and lists are kept
         (in place: nobody else holds them) and only dicts carrying a `typename` go to the registry."""
         cls = val.__class__
-        if cls is dict:
-            if "typename" in val:
+        if cls is dict or cls is list:
+            if cls is dict and "typename" in val:
                 return self._slow_restore(val)
-            for key, item in val.items():
+            for key, item in val.items() if cls is dict else enumerate(val):
                 c = item.__class__
                 if c is dict or c is list:
                     restored = self.restore_value(item)
                     if restored is not item:
-                        val[key] = restored
-            return val
-        if cls is list:
-            for index, item in enumerate(val):
-                c = item.__class__
-                if c is dict or c is list:
-                    restored = self.restore_value(item)
-                    if restored is not item:
-                        val[index] = restored
+                        val[key] = restored  # replaces a value in place: the dict keeps its size
             return val
         if cls in _PRIMITIVE:
             return val
