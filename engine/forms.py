@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from engine.errors import FormInvalid
+from engine.serialization import TYPE_KEY
 
 INPUT_TYPES = frozenset(
     {"textfield", "textarea", "number", "checkbox", "select", "radio", "datetime", "checklist", "taglist"}
@@ -68,6 +69,8 @@ def check_definition(form_id: str, definition: Any) -> list[str]:
                     problems.append(f"{where} ({kind}) has no key")
                 elif key in seen:
                     problems.append(f"{where} appears twice")
+                elif TYPE_KEY in key.split("."):
+                    problems.append(f"{where} uses the name '{TYPE_KEY}', which stored cases keep")
                 else:
                     seen.add(key)
                 if kind in {"select", "radio", "checklist", "taglist"} and not comp.get("values"):

@@ -86,6 +86,30 @@ _FULL = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 _FAST = FastStateConverter(REGISTRY)
 
 
+TYPE_KEY = "typename"
+
+
+def misread_keys(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of dicts in `value` that carry the key `typename`.
+
+    SpiffWorkflow's format marks a stored object by that key: a dict of data holding it is read back as an
+    object of that type (or fails to load), so a case given such data could never be loaded again. Data
+    from outside is refused with these paths instead.
+    """
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key == TYPE_KEY:
+                found.append(where)
+            else:
+                found.extend(misread_keys(item, where))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.extend(misread_keys(item, f"{path}.{index}" if path else str(index)))
+    return found
+
+
 def spec_to_json(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
     return json.dumps(
         {

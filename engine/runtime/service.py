@@ -33,7 +33,7 @@ from engine.runtime import notify, routing, sla
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
 from engine.runtime.references import new_reference
-from engine.serialization import load_state
+from engine.serialization import TYPE_KEY, load_state, misread_keys
 from engine.store import hot
 from engine.store.db import Database
 from engine.store.models import Membership, User
@@ -185,6 +185,7 @@ class Runtime:
             for k in data
             if not isinstance(k, str) or k.startswith("_") or k in RESERVED_KEYS or not k.isidentifier()
         }
+        bad.update(_unstorable(dict(data)))
         if bad:
             raise FormInvalid(bad)
         return dict(data)
@@ -368,6 +369,9 @@ class Runtime:
     @_fresh_on_collision
     def deliver_message(self, reference: str, name: str, payload: Any, actor: Actor) -> CaseResult:
         """A named BPMN message reaches the case: the complainant replied, a provider reported, ..."""
+        unstorable = _unstorable(payload)
+        if unstorable:
+            raise FormInvalid({f"payload.{k}": v for k, v in unstorable.items()})
         work = self._read_case(reference)
         with self._running(work):
             wfx.deliver(work.wf, name, payload if payload is not None else {})
@@ -442,6 +446,13 @@ class Runtime:
         from engine.runtime.queries import case_detail
 
         return case_detail(self, reference)
+
+
+def _unstorable(data: Any) -> dict[str, list[str]]:
+    return {
+        path: [f"'{TYPE_KEY}' cannot be a name in case data: stored cases keep it for themselves."]
+        for path in misread_keys(data)
+    }
 
 
 def _same_assignee(assignee: str | None):

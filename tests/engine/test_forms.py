@@ -226,6 +226,7 @@ def test_definition_problems_name_the_component():
             {"type": "textfield", "key": "code", "validate": {"pattern": "([A-Z"}},
             {"type": "textfield"},
             {"type": "number", "key": "n", "validate": "required"},
+            {"type": "textfield", "key": "product.typename"},
         ],
     }
     assert check_definition("complaint", definition) == [
@@ -236,6 +237,7 @@ def test_definition_problems_name_the_component():
         "field 'code' has an invalid pattern: unterminated character set at position 1",
         "component 6 (textfield) has no key",
         "field 'n' has a \"validate\" that is not an object",
+        "field 'product.typename' uses the name 'typename', which stored cases keep",
     ]
 
 

@@ -248,6 +248,23 @@ def test_reserved_and_private_keys_are_refused(runtime, handler):
     assert set(err.value.errors) == {"__class__", "deadline"}
 
 
+def test_data_that_stored_cases_would_misread_is_refused_and_nothing_is_written(lifecycle, handler):
+    """SpiffWorkflow marks stored objects with a `typename` key: data carrying one would brick the case."""
+    with pytest.raises(FormInvalid) as err:
+        lifecycle.start_case("lifecycle", {"x": [{"typename": "Decimal", "value": "oops"}]}, handler)
+    assert set(err.value.errors) == {"x.0.typename"}
+    assert count(lifecycle, Case) == 0
+    started = lifecycle.start_case("lifecycle", {}, handler)
+    lifecycle.complete_task(only_task(started).id, GOOD, handler)
+    with pytest.raises(FormInvalid) as err:
+        lifecycle.deliver_message(started.reference, "complainant_reply", {"typename": "Nope"}, handler)
+    assert set(err.value.errors) == {"payload.typename"}
+    detail = lifecycle.case_detail(started.reference)
+    assert detail["status"] == "awaiting_complainant"
+    closed = lifecycle.deliver_message(started.reference, "complainant_reply", {"accept": True}, handler)
+    assert closed.status == "closed"
+
+
 def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handler, monkeypatch):
     import engine.runtime.service as service
 
