@@ -166,6 +166,10 @@ class CaseWork:
         return status, stage, None
 
 
+# Where a second writer of a case, its writes sent together with the version check, trips over the rows of
+# the writer that got there first: the audit event's sequence number (which runs on from the version read)
+# and the ids of the tasks and timers both computed from the same state (PostgreSQL's constraint names).
+RACE_KEYS = frozenset({"audit_event_case_id_seq_key", "task_pkey", "timer_pkey"})
 _UPDATE_CASE = update(CASE).where(CASE.c.id == bindparam("b_id"), CASE.c.version == bindparam("b_version"))
 _DELETE_TASK = delete(TASK).where(TASK.c.id == bindparam("b_id"))
 _DELETE_TIMER = delete(TIMER).where(TIMER.c.id == bindparam("b_id"))
@@ -271,6 +275,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             conflict=ConflictError(
                 f"case {work.reference} was changed by someone else in the meantime; reload it and try again"
             ),
+            conflict_keys=RACE_KEYS,
         )
     _write_tasks(conn, work, tasks, timers, now)
     _write_timers(conn, work, timers, now, profiles, tasks)

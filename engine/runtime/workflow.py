@@ -110,22 +110,26 @@ def live_tasks(wf: BpmnWorkflow) -> Iterator:
     """READY and WAITING tasks, in the order `wf.get_tasks_iterator(state=READY | WAITING)` gives them.
 
     The same depth-first walk (subprocesses before the children of their task, never into predicted
-    branches) without the iterator's generic per-task filter, which costs more than the rest of reading
-    a case. Unlike it, this walk has no depth limit, so a case that looped many times is still seen whole.
+    branches, no deeper than SpiffWorkflow's own walks go, so the case shows what the engine will run)
+    without the iterator's generic per-task filter, which costs more than the rest of reading a case.
     """
     subprocesses = wf.subprocesses
-    stack = [wf.task_tree]
+    stack = [(wf.task_tree, 0)]
     while stack:
-        task = stack.pop()
+        task, depth = stack.pop()
         state = task._state
         if state & _LIVE:
             yield task
+        if depth >= _MAX_DEPTH:
+            continue
         sub = subprocesses.get(task.id)
-        if sub is not None:
-            stack.extend(reversed(task.children))
-            stack.append(sub.task_tree)
-        elif task._children and state >= TaskState.FUTURE:
-            stack.extend(reversed(task.children))
+        if sub is not None or (task._children and state >= TaskState.FUTURE):
+            stack.extend((child, depth + 1) for child in reversed(task.children))
+            if sub is not None:
+                stack.append((sub.task_tree, depth + 1))
+
+
+_MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default, which do_engine_steps and get_tasks use
 
 
 def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:

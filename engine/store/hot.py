@@ -4,8 +4,10 @@ A task completion issues a handful of small statements. Through `Connection.exec
 per-execution machinery (execution context, parameter processing, result wrapping) costs more than SQLite
 takes to run them. The statements here are the same Core constructs, compiled once with SQLAlchemy's own
 compiler and bind processors, so what reaches the database is exactly what `Connection.execute` would send;
-only the per-call bookkeeping is gone. Listeners of `before_cursor_execute` (the statement counter, echo)
-still see every statement.
+only the per-call bookkeeping is gone. Listeners of `before_cursor_execute` (the statement counter) and
+`echo` still see every statement; `after_cursor_execute` listeners and `retval` rewriting are not served.
+A driver error that means the connection is gone, or that its prepared statements are stale, invalidates
+the connection, as SQLAlchemy would, so the pool replaces it.
 
 Writes go through `engine.store.batch`, which on PostgreSQL sends a unit of work's writes together. Only
 module-level statements belong here (the cache holds them by identity); anything else goes through
@@ -28,7 +30,7 @@ Params = Mapping[str, Any]
 PENDING = "redressal_hot_pending"  # connection info key of the writes that wait (engine.store.batch)
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: a connection keeps its prepared names by the object itself
 class Compiled:
     stmt: ClauseElement  # held so that the identity used as cache key stays valid
     sql: str
@@ -41,6 +43,7 @@ class Compiled:
     # Per column, SQLAlchemy's converter of what the driver returns; set on the first fetch, because some
     # depend on the type the driver reports (cursor.description).
     result_processors: tuple[Callable[[Any], Any] | None, ...] | None = None
+    arguments: str | None = None  # "(%(a)s, %(b)s, ...)" for EXECUTE of its prepared form (PostgreSQL)
 
 
 _CACHE: dict[tuple[str, int, tuple[str, ...]], Compiled] = {}
@@ -57,15 +60,19 @@ def compiled_for(conn: Connection, stmt: ClauseElement, keys: tuple[str, ...]) -
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
     if compiled.literal_execute_params or compiled.post_compile_params:
         raise ValueError("expanding or literal-execute parameters have no place on the hot path")
+    if compiled.insert_prefetch or compiled.update_prefetch:
+        # SQLAlchemy computes Python-side column defaults while executing; here they would be NULL.
+        names = ", ".join(c.key for c in compiled.insert_prefetch + compiled.update_prefetch)
+        raise ValueError(f"give every column with a Python-side default on the hot path: {names}")
     positional = bool(compiled.positional)
     names = tuple(compiled.positiontup) if positional else tuple(compiled.bind_names.values())
     processors = tuple(compiled._bind_processors.items())
     defaults = {name: bp.effective_value for bp, name in compiled.bind_names.items() if not bp.required}
     columns = tuple(getattr(stmt, "exported_columns", ()))
     row = namedtuple("HotRow", [c.key for c in columns], rename=True) if columns else None
-    found = Compiled(stmt, compiled.string, names, positional, processors, defaults, columns, row)
-    _CACHE[cache_key] = found
-    return found
+    made = Compiled(stmt, compiled.string, names, positional, processors, defaults, columns, row)
+    # Two threads compiling the same statement at once both keep the first one stored.
+    return _CACHE.setdefault(cache_key, made)
 
 
 def bind(compiled: Compiled, params: Params) -> Any:
@@ -78,14 +85,29 @@ def bind(compiled: Compiled, params: Params) -> Any:
     return values
 
 
-def announce(conn: Connection, cursor: Any, compiled: Compiled, args: Any, many: bool) -> None:
+def announce(conn: Connection, cursor: Any, sql: str, args: Any, many: bool) -> None:
+    if conn._echo:
+        conn._log_info(sql)
     if conn._has_events or conn.engine._has_events:
         for listener in conn.dispatch.before_cursor_execute:
-            listener(conn, cursor, compiled.sql, args, None, many)
+            listener(conn, cursor, sql, args, None, many)
 
 
-def _wrap(conn: Connection, compiled: Compiled, args: Any, exc: Exception) -> DBAPIError:
-    return DBAPIError.instance(compiled.sql, args, exc, conn.dialect.loaded_dbapi.Error)
+# SQLSTATEs after which a connection's prepared statements cannot be trusted: a plan whose result type
+# changed under it (a migration), a statement the server no longer knows (a pooler switched sessions).
+_STALE = frozenset({"0A000", "26000"})
+
+
+def wrap_error(conn: Connection, sql: str, args: Any, exc: Exception) -> DBAPIError:
+    """SQLAlchemy's exception for a driver error; a lost or stale connection is invalidated first."""
+    driver = conn.connection.driver_connection
+    gone = conn.dialect.is_disconnect(exc, driver, None) or getattr(driver, "closed", False)
+    stale = getattr(exc, "sqlstate", None) in _STALE
+    if (gone or stale) and not conn.invalidated:
+        conn.invalidate(exc)
+    return DBAPIError.instance(
+        sql, args, exc, conn.dialect.loaded_dbapi.Error, connection_invalidated=gone, dialect=conn.dialect
+    )
 
 
 def execute(conn: Connection, stmt: ClauseElement, params: Params | list[Params]) -> Any:
@@ -95,23 +117,24 @@ def execute(conn: Connection, stmt: ClauseElement, params: Params | list[Params]
     compiled = compiled_for(conn, stmt, tuple(first))
     args = [bind(compiled, p) for p in params] if many else bind(compiled, params)
     cursor = conn.connection.driver_connection.cursor()
-    announce(conn, cursor, compiled, args, many)
+    announce(conn, cursor, compiled.sql, args, many)
     try:
         if many:
             cursor.executemany(compiled.sql, args)
         else:
             cursor.execute(compiled.sql, args)
     except conn.dialect.loaded_dbapi.Error as exc:
-        raise _wrap(conn, compiled, args, exc) from exc
+        raise wrap_error(conn, compiled.sql, args, exc) from exc
     return cursor
 
 
 def driver_sql(conn: Connection, sql: str) -> None:
     """A statement without parameters or result (BEGIN IMMEDIATE), on the driver's connection."""
-    if conn._has_events or conn.engine._has_events:
-        for listener in conn.dispatch.before_cursor_execute:
-            listener(conn, None, sql, (), None, False)
-    conn.connection.driver_connection.execute(sql)
+    announce(conn, None, sql, (), False)
+    try:
+        conn.connection.driver_connection.execute(sql)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise wrap_error(conn, sql, (), exc) from exc
 
 
 def first(conn: Connection, stmt: ClauseElement, params: Params) -> Any:
@@ -129,7 +152,7 @@ def first(conn: Connection, stmt: ClauseElement, params: Params) -> Any:
         try:
             cursor = message.send()
         except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrap(conn, compiled, params, exc) from exc
+            raise wrap_error(conn, compiled.sql, params, exc) from exc
     else:
         cursor = execute(conn, stmt, params)
     raw = cursor.fetchone()

@@ -7,7 +7,9 @@ connections (`connect_args`), because after a ROLLBACK it deallocates every prep
 session, ours included.
 
 A pooler that hands each transaction another server session (PgBouncer in transaction mode) loses
-session state: set `REDRESSAL_DB_PREPARE=off` there, and statements go as plain SQL.
+session state: set `REDRESSAL_DB_PREPARE=off` there, and statements go as plain SQL. When the server
+refuses a prepared statement anyway (unknown name, or a plan whose result type a migration changed),
+the connection is invalidated (`hot.wrap_error`) and its replacement prepares afresh.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from sqlalchemy import Connection
 from engine.store.hot import Compiled, announce
 
 CONNECT_ARGS = {"prepare_threshold": None}  # psycopg: never prepare (nor deallocate) on its own
-_NAMES = "redressal_prepared"  # connection info: id of a compiled statement -> its prepared name
+_NAMES = "redressal_prepared"  # connection info: compiled statement -> its prepared name
 _PARAM = re.compile(r"%\(([^)]+)\)s")
-_ARGUMENTS: dict[int, str] = {}  # id of a compiled statement -> "(%(a)s, %(b)s, ...)"
 
 
 def enabled() -> bool:
@@ -39,19 +40,19 @@ class Message:
         self.conn = conn
         self.driver = conn.connection.driver_connection
         self.cursor = ClientCursor(self.driver)
-        self.names: dict[int, str] = conn.info.setdefault(_NAMES, {})
-        self.fresh: dict[int, str] = {}
+        self.names: dict[Compiled, str] = conn.info.setdefault(_NAMES, {})
+        self.fresh: dict[Compiled, str] = {}
         self.parts: list[str] = []
         self.owners: list[Any] = []  # whose result each part gives (None: a PREPARE's)
 
     def add(self, compiled: Compiled, args: dict[str, Any], owner: Any) -> None:
-        name = self.names.get(id(compiled)) or self.fresh.get(id(compiled))
+        name = self.names.get(compiled) or self.fresh.get(compiled)
         if name is None and enabled():
             name = f"redressal_{len(self.names) + len(self.fresh) + 1}_{os.urandom(3).hex()}"
-            self.fresh[id(compiled)] = name
+            self.fresh[compiled] = name
             self.parts.append(f"PREPARE {name} AS {_numbered(compiled.sql)}")
             self.owners.append(None)
-        announce(self.conn, self.cursor, compiled, args, False)
+        announce(self.conn, self.cursor, compiled.sql, args, False)
         self.parts.append(self.cursor.mogrify(_executing(compiled, name), args))
         self.owners.append(owner)
 
@@ -91,8 +92,7 @@ def _executing(compiled: Compiled, name: str | None) -> str:
     """`EXECUTE name(%(a)s, %(b)s, ...)` for a prepared statement, else the statement itself."""
     if name is None:
         return compiled.sql
-    arguments = _ARGUMENTS.get(id(compiled))
-    if arguments is None:
+    if compiled.arguments is None:
         names = dict.fromkeys(_PARAM.findall(compiled.sql))
-        arguments = _ARGUMENTS[id(compiled)] = "(" + ", ".join(f"%({n})s" for n in names) + ")"
-    return f"EXECUTE {name}{arguments}"
+        compiled.arguments = "(" + ", ".join(f"%({n})s" for n in names) + ")"
+    return f"EXECUTE {name}{compiled.arguments}"

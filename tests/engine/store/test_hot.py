@@ -1,190 +1,88 @@
-"""The hot path's SQL: same rows and types as SQLAlchemy, writes sent together on PostgreSQL, stale writers
-refused on both databases with nothing half-written."""
+"""The hot path's SQL: the same rows and types as SQLAlchemy, SQLAlchemy's errors, lost connections
+replaced, one compiled statement per statement however many threads ask at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import OperationalError
 
-from engine.errors import ConflictError
-from engine.runtime import workflow as wfx
-from engine.runtime.casework import CASE, TASK
-from engine.store import batch, hot
-from engine.store.models import AuditEvent
-from tests.conftest import make_user
-
-GOOD = {"subject": "Fee charged twice", "severity_points": 3}
-
-_TASK_ROW = select(TASK).where(TASK.c.case_id == bindparam("case_id"))
-_CASE_ROW = select(CASE).where(CASE.c.reference == bindparam("reference"))
-_RENAME = update(CASE).where(CASE.c.reference == bindparam("b_ref"), CASE.c.version == bindparam("b_version"))
-_COUNT_AUDIT = select(func.count()).select_from(AuditEvent.__table__)
-
-
-def _started(lifecycle):
-    hana = make_user(lifecycle, "hana", "handlers")
-    return hana, lifecycle.start_case("lifecycle", {}, hana)
+from engine.store import hot
+from engine.store.models import Outbox
+from tests.engine.store.helpers import CASE_ROW, TASK_ROW, started
 
 
 def test_rows_come_back_as_sqlalchemy_gives_them(lifecycle):
-    _, case = _started(lifecycle)
+    _, case = started(lifecycle)
     with lifecycle.db.reading() as conn:
-        case_row = conn.execute(_CASE_ROW, {"reference": case.reference}).first()
-        fast_case = hot.first(conn, _CASE_ROW, {"reference": case.reference})
-        task_row = conn.execute(_TASK_ROW, {"case_id": case_row.id}).first()
-        fast_task = hot.first(conn, _TASK_ROW, {"case_id": case_row.id})
-        assert hot.first(conn, _CASE_ROW, {"reference": "CMP-NOPE"}) is None
+        case_row = conn.execute(CASE_ROW, {"reference": case.reference}).first()
+        fast_case = hot.first(conn, CASE_ROW, {"reference": case.reference})
+        task_row = conn.execute(TASK_ROW, {"case_id": case_row.id}).first()
+        fast_task = hot.first(conn, TASK_ROW, {"case_id": case_row.id})
+        assert hot.first(conn, CASE_ROW, {"reference": "CMP-NOPE"}) is None
     assert tuple(fast_case) == tuple(case_row)
     assert fast_case.reference == case.reference and fast_case.created_at.tzinfo is dt.UTC
     assert tuple(fast_task) == tuple(task_row)
     assert fast_task.created_at == lifecycle.clock.now()
 
 
-def test_a_queued_write_is_seen_by_what_runs_after_it_in_the_transaction(lifecycle):
-    _, case = _started(lifecycle)
-    with lifecycle.db.transaction() as conn:
-        version = conn.execute(_CASE_ROW, {"reference": case.reference}).first().version
-        batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": "renamed"})
-        # On PostgreSQL the UPDATE waits; any other statement sends it first, so order holds.
-        assert conn.execute(_CASE_ROW, {"reference": case.reference}).first().stage == "renamed"
-    with lifecycle.db.reading() as conn:
-        assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).stage == "renamed"
+def test_threads_compiling_a_statement_at_once_share_one(lifecycle, monkeypatch):
+    """Two compilations of one statement would each get a prepared name on their connections; the loser's
+    object, freed, could lend its address (and so its name) to another statement."""
+    fresh = select(Outbox.__table__).where(Outbox.__table__.c.id == bindparam("outbox_id"))
+    barrier = threading.Barrier(2)
+    compile_once = type(fresh).compile
 
+    def slow_compile(self, *args, **kwargs):
+        if self is fresh:
+            barrier.wait(timeout=10)  # both threads are past the cache lookup before either stores
+        return compile_once(self, *args, **kwargs)
 
-def test_writes_that_commit_themselves_leave_the_connection_as_it_was(lifecycle):
-    _, case = _started(lifecycle)
-    for stage in ("one", "two", "three"):
+    monkeypatch.setattr(type(fresh), "compile", slow_compile)
+    got = []
+
+    def compile_it() -> None:
         with lifecycle.db.reading() as conn:
-            version = hot.first(conn, _CASE_ROW, {"reference": case.reference}).version
-        with lifecycle.db.transaction() as conn:
-            batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
-        with lifecycle.db.transaction() as conn:
-            # A plain transaction afterwards still is one: its failure undoes its write.
-            assert not getattr(conn.connection.driver_connection, "autocommit", False)
-    with lifecycle.db.reading() as conn:
-        assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).stage == "three"
+            got.append(hot.compiled_for(conn, fresh, ("outbox_id",)))
+
+    threads = [threading.Thread(target=compile_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 2 and got[0] is got[1]
 
 
-def test_a_failed_unit_of_work_forgets_its_queued_writes(lifecycle):
-    _, case = _started(lifecycle)
-    with pytest.raises(RuntimeError), lifecycle.db.transaction() as conn:
-        version = conn.execute(_CASE_ROW, {"reference": case.reference}).first().version
-        batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": "never"})
-        raise RuntimeError("the process failed")
-    with lifecycle.db.transaction() as conn:
-        assert conn.execute(_CASE_ROW, {"reference": case.reference}).first().stage != "never"
+def test_statements_that_would_lose_python_side_defaults_are_refused(lifecycle):
+    from sqlalchemy import insert
+
+    with pytest.raises(ValueError, match="language"), lifecycle.db.reading() as conn:
+        hot.compiled_for(conn, insert(Outbox.__table__), ("template", "recipient"))
 
 
-def test_a_version_checked_write_that_finds_no_row_is_a_conflict(lifecycle):
-    _, case = _started(lifecycle)
-    with pytest.raises(ConflictError), lifecycle.db.transaction() as conn:
-        batch.queue(
-            conn,
-            _RENAME,
-            {"b_ref": case.reference, "b_version": 999, "stage": "stale"},
-            conflict=ConflictError("stale"),
-        )
-    with lifecycle.db.reading() as conn:
-        assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).stage != "stale"
-
-
-def test_a_writer_that_read_an_older_version_is_refused_and_writes_nothing(lifecycle):
-    """Two units read the case at the same version; the second to save gets ConflictError.
-
-    On PostgreSQL the loser's writes go with its commit in one message: the audit event's unique (case, seq)
-    key refuses them as a whole, so neither its task change nor its audit event lands.
-    """
-    hana, case = _started(lifecycle)
-    task_id = case.tasks[0].id
-    row_a, first = lifecycle._read_task(task_id)
-    _row_b, second = lifecycle._read_task(task_id)
-    for work in (first, second):
-        task = wfx.find_task(work.wf, task_id)
-        with lifecycle._running(work):
-            task.data.update(GOOD)
-            task.run()
-            wfx.run(work.wf)
-        work.record(hana.username, "complete_task", task_id, row_a.task_bpmn_id)
-    lifecycle._commit([first])
-    with lifecycle.db.reading() as conn:
-        events_before = conn.execute(_COUNT_AUDIT).scalar()
-        version_before = hot.first(conn, _CASE_ROW, {"reference": case.reference}).version
-    with pytest.raises(ConflictError):
-        lifecycle._commit([second])
-    with lifecycle.db.reading() as conn:
-        assert conn.execute(_COUNT_AUDIT).scalar() == events_before
-        assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).version == version_before
-        tasks = conn.execute(select(TASK.c.id)).scalars().all()
-    assert tasks == list(first.before_tasks)
-
-
-def _prepared_here(conn) -> list[str]:
-    return conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all()
-
-
-def test_postgres_prepares_each_hot_statement_once_per_connection(pg, clock):
-    from engine.runtime.service import Runtime
+def test_driver_errors_come_as_sqlalchemy_errors(tmp_path):
     from engine.store.db import Database
-    from tests.conftest import FIXTURES, PG_URL, deploy
 
-    db = Database(PG_URL)  # connections of their own, none prepared before
+    db = Database(f"sqlite:///{tmp_path}/x.sqlite3")
     try:
-        runtime = Runtime(db, clock)
-        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-        hana = make_user(runtime, "hana", "handlers")
-        counts = []
-        for _ in range(3):
-            runtime.start_case("lifecycle", {}, hana)
-            with db.transaction() as conn:  # the pool hands the one connection back each time
-                counts.append(len(_prepared_here(conn)))
-        assert counts[0] >= 2 and counts == [counts[0]] * 3
-        with db.reading() as conn:
-            before = len(_prepared_here(conn))
-            for _ in range(3):
-                hot.first(conn, _CASE_ROW, {"reference": "CMP-NOPE"})
-            assert len(_prepared_here(conn)) == before + 1
+        with pytest.raises(OperationalError), db.transaction() as conn:
+            hot.driver_sql(conn, "BEGIN IMMEDIATE")  # one is open already
     finally:
         db.dispose()
 
 
-def test_prepared_statements_survive_a_rolled_back_transaction(lifecycle):
-    """psycopg, left to prepare statements itself, deallocates them all on a ROLLBACK, ours included."""
-    hana, case = _started(lifecycle)
-    for stage in ("before", "after"):
-        with lifecycle.db.reading() as conn:
-            version = hot.first(conn, _CASE_ROW, {"reference": case.reference}).version
-        with lifecycle.db.transaction() as conn:
-            batch.queue(conn, _RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
-        with pytest.raises(RuntimeError), lifecycle.db.transaction() as conn:
-            for _ in range(6):  # often enough for psycopg to prepare it, were it allowed to
-                conn.execute(_CASE_ROW, {"reference": case.reference})
-            raise RuntimeError("undo")
-    lifecycle.complete_task(case.tasks[0].id, GOOD, hana)
-    with lifecycle.db.reading() as conn:
-        row = hot.first(conn, _CASE_ROW, {"reference": case.reference})
-    assert row.version == version + 1 and row.status == "awaiting_complainant"
-
-
-def test_statements_go_as_plain_sql_when_preparing_is_off(pg, clock, monkeypatch):
-    from engine.runtime.service import Runtime
-    from engine.store.db import Database
-    from tests.conftest import FIXTURES, PG_URL, deploy
-
-    monkeypatch.setenv("REDRESSAL_DB_PREPARE", "off")
-    db = Database(PG_URL)  # connections of their own, none prepared before
-    try:
-        runtime = Runtime(db, clock)
-        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-        hana = make_user(runtime, "hana", "handlers")
-        case = runtime.start_case("lifecycle", {}, hana)
-        done = runtime.complete_task(case.tasks[0].id, GOOD, hana)
-        assert done.status == "awaiting_complainant"
-        with db.reading() as conn:
-            assert hot.first(conn, _CASE_ROW, {"reference": case.reference}).status == done.status
-            assert _prepared_here(conn) == []
-        with db.transaction() as conn:
-            assert _prepared_here(conn) == []
-    finally:
-        db.dispose()
+def test_a_connection_the_server_dropped_is_replaced(own_pg):
+    _, case = started(own_pg)
+    db = own_pg.db
+    with db.reading() as conn:
+        assert hot.first(conn, CASE_ROW, {"reference": case.reference}) is not None
+        backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with db.transaction() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
+    with pytest.raises(OperationalError), db.reading() as conn:
+        hot.first(conn, CASE_ROW, {"reference": case.reference})
+    with db.reading() as conn:  # the pool let the dead connection go
+        assert hot.first(conn, CASE_ROW, {"reference": case.reference}).reference == case.reference

@@ -1,0 +1,23 @@
+"""A runtime on PostgreSQL connections of its own, for tests that watch what a connection holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from engine.runtime.service import Runtime
+from engine.store.db import Database
+from tests.conftest import FIXTURES, PG_URL, deploy
+
+
+@pytest.fixture
+def own_pg(pg, clock) -> Iterator[Runtime]:
+    """The lifecycle process deployed, on a fresh pool whose connections nothing else has used."""
+    db = Database(PG_URL)
+    try:
+        runtime = Runtime(db, clock)
+        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+        yield runtime
+    finally:
+        db.dispose()
