@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -23,6 +23,16 @@ from engine.store.models import ProcessVersion
 _PV = ProcessVersion.__table__
 _LATEST = (
     select(_PV.c.id)
+    .where(_PV.c.process_id == bindparam("process_id"))
+    .order_by(_PV.c.version.desc())
+    .limit(1)
+)
+# PostgreSQL: the same, drawing the new case's id from its sequence in the same round trip, so that the
+# case's INSERT can wait with the rest of its unit of work instead of asking for the id mid-transaction.
+# (A draw that is never used leaves a gap in the ids, as any rolled-back insert does.)
+CASE_ID_SEQUENCE = "case_id_seq"
+_LATEST_DRAWING_ID = (
+    select(_PV.c.id, func.nextval(literal_column(f"'{CASE_ID_SEQUENCE}'::regclass")).label("case_id"))
     .where(_PV.c.process_id == bindparam("process_id"))
     .order_by(_PV.c.version.desc())
     .limit(1)
@@ -95,6 +105,15 @@ class SpecCache:
         if version_id is None:
             raise NotFound(f"no process {process_id!r} is deployed")
         return self.get(session, version_id)
+
+    def latest_for_new_case(self, conn: Connection, process_id: str) -> tuple[LoadedVersion, int | None]:
+        """The newest version, and on PostgreSQL an id drawn for the case about to start (else None)."""
+        if conn.dialect.name != "postgresql":
+            return self.latest(conn, process_id), None
+        row = hot.first(conn, _LATEST_DRAWING_ID, {"process_id": process_id})
+        if row is None:
+            raise NotFound(f"no process {process_id!r} is deployed")
+        return self.get(conn, row.id), row.case_id
 
     @staticmethod
     def _load(row) -> LoadedVersion:

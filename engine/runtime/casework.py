@@ -65,6 +65,7 @@ class CaseWork:
     wf: BpmnWorkflow
     reference: str
     id: int | None = None  # None until a new case is inserted
+    drawn_id: int | None = None  # a new case's id drawn beforehand (PostgreSQL), so its INSERT can wait
     row_version: int = 0
     last_hash: str = GENESIS
     status: str | None = None
@@ -179,6 +180,7 @@ _REPLACE_TASK = update(TASK).where(TASK.c.id == bindparam("b_old"))
 _INSERT_TIMER = insert(TIMER)
 _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
+_INSERT_CASE_WITH_ID = insert(CASE)
 _INSERT_OUTBOX = insert(Outbox.__table__)
 
 
@@ -266,7 +268,11 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             created_at=now,
             created_by=work.created_by,
         )
-        work.id = hot.first(conn, _INSERT_CASE, values).id
+        if work.drawn_id is not None:
+            work.id = values["id"] = work.drawn_id
+            batch.queue(conn, _INSERT_CASE_WITH_ID, values)
+        else:
+            work.id = hot.first(conn, _INSERT_CASE, values).id
     else:
         batch.queue(
             conn,

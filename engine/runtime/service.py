@@ -213,7 +213,7 @@ class Runtime:
         in the same transaction, so a crash never leaves one without the other.
         """
         with self.db.reading() as conn:
-            version = self.specs.latest(conn, process_id)
+            version, case_id = self.specs.latest_for_new_case(conn, process_id)
         start_form = next(
             (
                 m.get("form")
@@ -224,6 +224,7 @@ class Runtime:
         )
         clean = self._validated(version, start_form if validate_start_form else None, data or {})
         work = self._new_case(version, clean, actor.username)
+        work.drawn_id = case_id
         with self._running(work):
             wfx.run(work.wf)
         work.record(actor.username, "start", data=clean)
