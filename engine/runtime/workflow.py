@@ -114,9 +114,11 @@ def live_tasks(wf: BpmnWorkflow) -> Iterator:
     without the iterator's generic per-task filter, which costs more than the rest of reading a case.
     """
     subprocesses = wf.subprocesses
-    stack = [(wf.task_tree, 0)]
+    stack = [wf.task_tree]
+    depths = [0]  # beside the stack: tuples would cost more than the walk
     while stack:
-        task, depth = stack.pop()
+        task = stack.pop()
+        depth = depths.pop()
         state = task._state
         if state & _LIVE:
             yield task
@@ -124,9 +126,12 @@ def live_tasks(wf: BpmnWorkflow) -> Iterator:
             continue
         sub = subprocesses.get(task.id)
         if sub is not None or (task._children and state >= TaskState.FUTURE):
-            stack.extend((child, depth + 1) for child in reversed(task.children))
+            children = task.children
+            stack.extend(reversed(children))
+            depths.extend([depth + 1] * len(children))
             if sub is not None:
-                stack.append((sub.task_tree, depth + 1))
+                stack.append(sub.task_tree)
+                depths.append(depth + 1)
 
 
 _MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default, which do_engine_steps and get_tasks use
