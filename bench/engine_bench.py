@@ -167,7 +167,7 @@ def engine_run(url: str, label: str, cases: int) -> dict:
     return runner.result()
 
 
-def ensure_pg_database(url: str) -> str:
+def ensure_pg_database(url: str, name: str = "redressal_bench") -> str:
     """Use a database of its own so the benchmark never touches the test database."""
     from sqlalchemy import create_engine
 
@@ -176,11 +176,11 @@ def ensure_pg_database(url: str) -> str:
     base = _normalise(url)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = 'redressal_bench'"))
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
         if not exists:
-            conn.execute(text("CREATE DATABASE redressal_bench"))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return base.rsplit("/", 1)[0] + "/redressal_bench"
+    return base.rsplit("/", 1)[0] + "/" + name
 
 
 def main() -> None:
