@@ -14,8 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from engine.errors import ConflictError
 from engine.store import batch, hot, prepared
 
 DEFAULT_SQLITE = "sqlite:///var/redressal.sqlite3"
@@ -95,14 +97,25 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A bare connection in one transaction, for hot write paths: commit on success, else roll back."""
-        with self.engine.begin() as conn:
-            yield conn
-            batch.flush(conn, commit=True)
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+                batch.flush(conn, commit=True)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) in _RACES:
+                raise ConflictError(
+                    "someone else changed the same records at the same moment; reload and try again"
+                ) from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()
         if not self.is_sqlite:
             self._read_engine.engine.dispose()
+
+
+# PostgreSQL's verdicts on two transactions that got in each other's way: the same as a version conflict.
+_RACES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 
 def _configure_sqlite(engine: Engine) -> None:

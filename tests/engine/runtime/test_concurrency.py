@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import ConflictError
+from engine.errors import ConflictError, TaskNotReady
 from engine.runtime.service import Runtime
 from engine.store.db import Database
 from engine.store.models import AuditEvent
@@ -101,3 +101,46 @@ def test_two_processes_completing_the_same_tasks_on_postgresql(pg, clock):
         mine = sorted(o[0] for o in outcomes if o[1] == task_id)
         assert mine == ["conflict", "ok"], (task_id, mine)
     assert _completions(pg) == len(task_ids)
+
+
+def test_a_claim_racing_two_completions_loses_or_wins_cleanly(lifecycle):
+    """Claims lock the case before the task, as completions do: the loser gets a conflict, not a deadlock."""
+    hana = make_user(lifecycle, "hana", "handlers")
+    olga = make_user(lifecycle, "olga", "handlers")
+    for _ in range(8):
+        task = lifecycle.start_case("lifecycle", {}, hana).tasks[0]
+        results = _race(
+            [
+                lambda t=task: lifecycle.complete_task(t.id, GOOD, hana),
+                lambda t=task: Runtime(lifecycle.db, lifecycle.clock).complete_task(t.id, GOOD, hana),
+                lambda t=task: Runtime(lifecycle.db, lifecycle.clock).claim_task(t.id, olga),
+            ]
+        )
+        losses = [r for r in results if isinstance(r, Exception)]
+        assert len(losses) == 2, results
+        assert all(isinstance(r, ConflictError | TaskNotReady) for r in losses), losses
+
+
+@pytest.mark.postgres
+def test_transactions_that_deadlock_get_a_conflict(pg):
+    with pg.transaction() as conn:
+        conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS deadlock_probe (id INTEGER PRIMARY KEY, n INTEGER)")
+        conn.exec_driver_sql("DELETE FROM deadlock_probe")
+        conn.exec_driver_sql("INSERT INTO deadlock_probe VALUES (1, 0), (2, 0)")
+    barrier = threading.Barrier(2)
+
+    def crossing(first: int, second: int):
+        def run() -> None:
+            with pg.transaction() as conn:
+                conn.exec_driver_sql(f"UPDATE deadlock_probe SET n = n + 1 WHERE id = {first}")
+                barrier.wait(timeout=10)
+                conn.exec_driver_sql(f"UPDATE deadlock_probe SET n = n + 1 WHERE id = {second}")
+
+        return run
+
+    try:
+        results = _race([crossing(1, 2), crossing(2, 1)])
+    finally:
+        with pg.transaction() as conn:
+            conn.exec_driver_sql("DROP TABLE deadlock_probe")
+    assert sorted(type(r).__name__ for r in results) == ["ConflictError", "NoneType"], results
