@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import bindparam, func, select, update
 
 from engine.runtime.casework import CASE, TASK
+from engine.store import hot
 from engine.store.models import AuditEvent
 from tests.conftest import make_user
 
@@ -24,3 +26,11 @@ def started(runtime):
 
 def prepared_here(conn) -> list[str]:
     return conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars().all()
+
+
+def fails_once_then_reads(db, reference: str, error: type[Exception]) -> None:
+    """The next read of the case raises `error`; the pool replaces that connection, the next read works."""
+    with pytest.raises(error), db.reading() as conn:
+        hot.first(conn, CASE_ROW, {"reference": reference})
+    with db.reading() as conn:
+        assert hot.first(conn, CASE_ROW, {"reference": reference}).reference == reference

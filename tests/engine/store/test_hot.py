@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from engine.store import hot
 from engine.store.models import Outbox
-from tests.engine.store.helpers import CASE_ROW, TASK_ROW, started
+from tests.engine.store.helpers import CASE_ROW, TASK_ROW, fails_once_then_reads, started
 
 
 def test_rows_come_back_as_sqlalchemy_gives_them(lifecycle):
@@ -82,7 +82,4 @@ def test_a_connection_the_server_dropped_is_replaced(own_pg):
         backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     with db.transaction() as other:
         other.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
-    with pytest.raises(OperationalError), db.reading() as conn:
-        hot.first(conn, CASE_ROW, {"reference": case.reference})
-    with db.reading() as conn:  # the pool let the dead connection go
-        assert hot.first(conn, CASE_ROW, {"reference": case.reference}).reference == case.reference
+    fails_once_then_reads(db, case.reference, OperationalError)
