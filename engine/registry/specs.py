@@ -96,15 +96,11 @@ class SpecCache:
             self._versions.setdefault(version_id, loaded)
         return self._versions[version_id]
 
-    def latest(self, session: Session | Connection, process_id: str) -> LoadedVersion:
-        if isinstance(session, Connection):  # the hot path: every case start asks
-            row = hot.first(session, _LATEST, {"process_id": process_id})
-            version_id = row.id if row is not None else None
-        else:
-            version_id = session.scalar(_LATEST, {"process_id": process_id})
-        if version_id is None:
+    def latest(self, conn: Connection, process_id: str) -> LoadedVersion:
+        row = hot.first(conn, _LATEST, {"process_id": process_id})
+        if row is None:
             raise NotFound(f"no process {process_id!r} is deployed")
-        return self.get(session, version_id)
+        return self.get(conn, row.id)
 
     def latest_for_new_case(self, conn: Connection, process_id: str) -> tuple[LoadedVersion, int | None]:
         """The newest version, and on PostgreSQL an id drawn for the case about to start (else None)."""

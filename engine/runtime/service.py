@@ -185,10 +185,11 @@ class Runtime:
             for k in data
             if not isinstance(k, str) or k.startswith("_") or k in RESERVED_KEYS or not k.isidentifier()
         }
-        bad.update(_unstorable(dict(data)))
+        clean = dict(data)
+        bad.update(_unstorable(clean))
         if bad:
             raise FormInvalid(bad)
-        return dict(data)
+        return clean
 
     def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
         if form_id and form_id in version.forms:

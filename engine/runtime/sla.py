@@ -60,7 +60,7 @@ def record_events(work, now: dt.datetime) -> None:
     }
     if not events:
         return
-    for task in work.wf.get_tasks_iterator(state=wfx.TaskState.READY | wfx.TaskState.WAITING):
+    for task in wfx.live_tasks(work.wf):
         task.data["sla_times"] = {**(task.data.get("sla_times") or {}), **events}
 
 

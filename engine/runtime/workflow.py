@@ -185,7 +185,9 @@ def _timer(task, ed: TimerEventDefinition, spec, attached_to: str | None) -> Wai
 def waiting_messages(wf: BpmnWorkflow) -> dict[str, Any]:
     """Message name -> the waiting task that catches it (first one wins)."""
     found: dict[str, Any] = {}
-    for task in wf.get_tasks_iterator(state=TaskState.WAITING):
+    for task in live_tasks(wf):
+        if task.state != TaskState.WAITING:
+            continue
         ed = getattr(task.task_spec, "event_definition", None)
         if isinstance(ed, MessageEventDefinition):
             found.setdefault(ed.name, task)

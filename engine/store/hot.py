@@ -113,9 +113,12 @@ def wrap_error(conn: Connection, sql: str, args: Any, exc: Exception) -> DBAPIEr
 def execute(conn: Connection, stmt: ClauseElement, params: Params | list[Params]) -> Any:
     """Run a statement on the connection's driver cursor; returns the cursor (rowcount, rows)."""
     many = isinstance(params, list)
-    first = params[0] if many else params
-    compiled = compiled_for(conn, stmt, tuple(first))
+    compiled = compiled_for(conn, stmt, tuple(params[0] if many else params))
     args = [bind(compiled, p) for p in params] if many else bind(compiled, params)
+    return _run(conn, compiled, args, many)
+
+
+def _run(conn: Connection, compiled: Compiled, args: Any, many: bool) -> Any:
     cursor = conn.connection.driver_connection.cursor()
     announce(conn, cursor, compiled.sql, args, many)
     try:
@@ -154,7 +157,7 @@ def first(conn: Connection, stmt: ClauseElement, params: Params) -> Any:
         except conn.dialect.loaded_dbapi.Error as exc:
             raise wrap_error(conn, compiled.sql, params, exc) from exc
     else:
-        cursor = execute(conn, stmt, params)
+        cursor = _run(conn, compiled, bind(compiled, params), False)
     raw = cursor.fetchone()
     if raw is None:
         return None

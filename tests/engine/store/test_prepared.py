@@ -18,29 +18,20 @@ from tests.engine.store.helpers import (
 )
 
 
-def test_postgres_prepares_each_hot_statement_once_per_connection(pg, clock):
-    from engine.runtime.service import Runtime
-    from engine.store.db import Database
-    from tests.conftest import FIXTURES, PG_URL, deploy
-
-    db = Database(PG_URL)  # connections of their own, none prepared before
-    try:
-        runtime = Runtime(db, clock)
-        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-        hana = make_user(runtime, "hana", "handlers")
-        counts = []
+def test_postgres_prepares_each_hot_statement_once_per_connection(own_pg):
+    db = own_pg.db
+    hana = make_user(own_pg, "hana", "handlers")
+    counts = []
+    for _ in range(3):
+        own_pg.start_case("lifecycle", {}, hana)
+        with db.transaction() as conn:  # the pool hands the one connection back each time
+            counts.append(len(prepared_here(conn)))
+    assert counts[0] >= 2 and counts == [counts[0]] * 3
+    with db.reading() as conn:
+        before = len(prepared_here(conn))
         for _ in range(3):
-            runtime.start_case("lifecycle", {}, hana)
-            with db.transaction() as conn:  # the pool hands the one connection back each time
-                counts.append(len(prepared_here(conn)))
-        assert counts[0] >= 2 and counts == [counts[0]] * 3
-        with db.reading() as conn:
-            before = len(prepared_here(conn))
-            for _ in range(3):
-                hot.first(conn, CASE_ROW, {"reference": "CMP-NOPE"})
-            assert len(prepared_here(conn)) == before + 1
-    finally:
-        db.dispose()
+            hot.first(conn, CASE_ROW, {"reference": "CMP-NOPE"})
+        assert len(prepared_here(conn)) == before + 1
 
 
 def test_prepared_statements_survive_a_rolled_back_transaction(lifecycle):
@@ -61,27 +52,17 @@ def test_prepared_statements_survive_a_rolled_back_transaction(lifecycle):
     assert row.version == version + 1 and row.status == "awaiting_complainant"
 
 
-def test_statements_go_as_plain_sql_when_preparing_is_off(pg, clock, monkeypatch):
-    from engine.runtime.service import Runtime
-    from engine.store.db import Database
-    from tests.conftest import FIXTURES, PG_URL, deploy
-
-    monkeypatch.setenv("REDRESSAL_DB_PREPARE", "off")
-    db = Database(PG_URL)  # connections of their own, none prepared before
-    try:
-        runtime = Runtime(db, clock)
-        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-        hana = make_user(runtime, "hana", "handlers")
-        case = runtime.start_case("lifecycle", {}, hana)
-        done = runtime.complete_task(case.tasks[0].id, GOOD, hana)
-        assert done.status == "awaiting_complainant"
-        with db.reading() as conn:
-            assert hot.first(conn, CASE_ROW, {"reference": case.reference}).status == done.status
-            assert prepared_here(conn) == []
-        with db.transaction() as conn:
-            assert prepared_here(conn) == []
-    finally:
-        db.dispose()
+def test_statements_go_as_plain_sql_when_preparing_is_off(own_pg, monkeypatch):
+    monkeypatch.setenv("REDRESSAL_DB_PREPARE", "off")  # read per statement sent; nothing prepared yet
+    db = own_pg.db
+    hana, case = started(own_pg)
+    done = own_pg.complete_task(case.tasks[0].id, GOOD, hana)
+    assert done.status == "awaiting_complainant"
+    with db.reading() as conn:
+        assert hot.first(conn, CASE_ROW, {"reference": case.reference}).status == done.status
+        assert prepared_here(conn) == []
+    with db.transaction() as conn:
+        assert prepared_here(conn) == []
 
 
 def test_a_plan_made_stale_by_a_migration_costs_one_failed_read(own_pg):
