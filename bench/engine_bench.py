@@ -93,9 +93,9 @@ class EngineCases:
     would be, the case read back from the database every time."""
 
     def __init__(self, url: str, label: str) -> None:
-        from engine.actors import Actor
+        from engine.cases.service import Runtime
+        from engine.core.actors import Actor
         from engine.registry import deploy_bundle, load_bundle, validate_bundle
-        from engine.runtime.service import Runtime
         from engine.store.db import Database, StatementCounter
         from engine.store.migrate import upgrade
         from engine.store.models import Base

@@ -21,11 +21,11 @@ from sqlalchemy import select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine.actors import Actor  # noqa: E402
-from engine.runtime import workflow as wfx  # noqa: E402
-from engine.runtime.casework import save  # noqa: E402
-from engine.runtime.references import new_reference  # noqa: E402
-from engine.runtime.service import Runtime  # noqa: E402
+from engine.bpmn import workflow as wfx  # noqa: E402
+from engine.cases.references import new_reference  # noqa: E402
+from engine.cases.service import Runtime  # noqa: E402
+from engine.cases.store import save  # noqa: E402
+from engine.core.actors import Actor  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.models import Case  # noqa: E402
 

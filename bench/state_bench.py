@@ -25,8 +25,8 @@ from sqlalchemy import select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine import fastconvert, serialization  # noqa: E402
-from engine.serialization import (  # noqa: E402
+from engine.bpmn import fastconvert, serialization  # noqa: E402
+from engine.bpmn.serialization import (  # noqa: E402
     dump_state,
     load_state,
     reference_dump_state,
@@ -97,15 +97,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
 
-    from engine.actors import Actor
-    from engine.clock import FixedClock
+    from engine.cases.service import Runtime
+    from engine.core.actors import Actor
+    from engine.core.clock import FixedClock
     from engine.registry import deploy_bundle, load_bundle, validate_bundle
-    from engine.runtime.service import Runtime
     from engine.store.db import Database
     from engine.store.migrate import upgrade
     from engine.store.models import Base
     from tests.conftest import START
-    from tests.processes.paths import Desk
+    from tests.support.paths import Desk
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{tmp}/bench.sqlite3")

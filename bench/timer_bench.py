@@ -28,12 +28,12 @@ from sqlalchemy import func, insert, select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine.actors import Actor  # noqa: E402
-from engine.clock import FixedClock, SystemClock  # noqa: E402
+from engine.bpmn import workflow as wfx  # noqa: E402
+from engine.cases.service import Runtime  # noqa: E402
+from engine.cases.store import save  # noqa: E402
+from engine.core.actors import Actor  # noqa: E402
+from engine.core.clock import FixedClock, SystemClock  # noqa: E402
 from engine.registry import deploy_bundle, load_bundle, validate_bundle  # noqa: E402
-from engine.runtime import workflow as wfx  # noqa: E402
-from engine.runtime.casework import save  # noqa: E402
-from engine.runtime.service import Runtime  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
 from engine.store.models import AuditEvent, Base, Case, Timer  # noqa: E402

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from engine.actors import Actor
-from engine.clock import FixedClock
+from engine.cases.service import Runtime
+from engine.core.actors import Actor
+from engine.core.clock import FixedClock
+from engine.identity.users import add_user, load_actor
 from engine.registry import deploy_bundle, load_bundle, validate_bundle
-from engine.runtime.service import Runtime
 from engine.store.db import Database
 from engine.store.migrate import upgrade
 from engine.store.models import Base
-from engine.users import add_user, load_actor
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from engine.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
-from engine.auth import TokenCache
-from engine.idempotency import IdempotencyStore
-from engine.runtime.service import Runtime
+from engine.cases.service import Runtime
+from engine.evidence.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
+from engine.idempotency.store import IdempotencyStore
+from engine.identity.tokens import TokenCache
 from engine.store.db import Database
 
 

@@ -6,8 +6,8 @@ import os
 
 import click
 
-import engine.timers.cli  # noqa: F401  (registers `redressal worker`)
-from engine.cli import cli, handles_errors, pass_ctx, users
+import engine.cli.worker  # noqa: F401  (registers `redressal worker`)
+from engine.cli.base import cli, handles_errors, pass_ctx, users
 
 
 @cli.command("serve")
@@ -28,7 +28,7 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
 
     app = create_app()
     if scheduler:
-        from engine.timers.cli import background_jobs
+        from engine.cli.worker import background_jobs
         from engine.timers.worker import start_scheduler
 
         runtime = app.extensions["redressal"]
@@ -48,7 +48,7 @@ def users_token(ctx, username: str, days: float, label: str) -> None:
     """Issue an API bearer token for USERNAME (printed once; only its hash is stored)."""
     import datetime as dt
 
-    from engine.auth import issue_for
+    from engine.identity.tokens import issue_for
 
     token, expires = issue_for(
         ctx.runtime.db, ctx.runtime.clock, username, dt.timedelta(days=days), label=label[:80]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.actors import Actor
-from engine.errors import PermissionDenied, Problem, ProcessInvalid
+from engine.core.actors import Actor
+from engine.core.errors import PermissionDenied, Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
 from engine.registry.deploy import DeployResult, deploy_bundle
 from engine.registry.validate import validate_bundle

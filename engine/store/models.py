@@ -36,7 +36,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    # Space-separated role names (see engine.users.ROLES): few, fixed, always read together with the user.
+    # Space-separated role names (engine.core.actors.ROLES): few, fixed, always read together with the user.
     roles: Mapped[str] = mapped_column(String(200), default="")
     skills: Mapped[str] = mapped_column(String(400), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)

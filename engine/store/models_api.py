@@ -73,6 +73,6 @@ class IdempotencyRecord(Base):
 
 
 # The task inbox reads each lane's ready tasks due-first, oldest-first, a page at a time: with this index a
-# page is read in index order instead of sorting every task of the lane (engine.runtime.queries.task_page).
+# page is read in index order instead of sorting every task of the lane (engine.cases.queries.task_page).
 _TASK = Task.__table__
 Index("ix_task_inbox", _TASK.c.lane, _TASK.c.due_at, _TASK.c.created_at, _TASK.c.id)

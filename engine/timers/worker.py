@@ -12,8 +12,8 @@ import os
 import socket
 import uuid
 
-from engine.errors import ConflictError, EngineError
-from engine.runtime.service import Runtime
+from engine.cases.service import Runtime
+from engine.core.errors import ConflictError, EngineError
 from engine.timers.claims import claim_due, next_due, release
 
 log = logging.getLogger(__name__)

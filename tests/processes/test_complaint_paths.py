@@ -13,9 +13,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine.errors import FormInvalid, MessageNotExpected, PermissionDenied
+from engine.core.errors import FormInvalid, MessageNotExpected, PermissionDenied
 from tests.conftest import START
-from tests.processes.paths import COMPLAINT, DISPUTE, FORM_DATA, Desk, intake
+from tests.support.paths import COMPLAINT, DISPUTE, FORM_DATA, Desk, intake
 
 FINAL_RESPONSE = START + dt.timedelta(weeks=8)  # P8W from receipt, in every profile used here
 

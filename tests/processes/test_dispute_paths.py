@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from engine.errors import PermissionDenied
+from engine.core.errors import PermissionDenied
 from tests.conftest import START
-from tests.processes.paths import COMPLAINT, DISPUTE, Desk
+from tests.support.paths import COMPLAINT, DISPUTE, Desk
 
 
 @pytest.fixture

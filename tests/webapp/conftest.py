@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import auth
+from engine.identity import tokens as auth
 from tests.conftest import ROOT, deploy, make_user
 from webapp import create_app
 

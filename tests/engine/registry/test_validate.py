@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-from engine.errors import Problem, ProcessInvalid
+from engine.bpmn.workflow import SCRIPT_ENGINE
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import ParsedProcess, load_bundle, validate_bundle
-from engine.runtime.workflow import SCRIPT_ENGINE
 from tests.conftest import deploy, make_user
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.runtime.service import Runtime
+from engine.cases.service import Runtime
 from engine.store.db import Database
 from tests.conftest import FIXTURES, PG_URL, deploy
 

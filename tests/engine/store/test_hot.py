@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from engine.store import hot
 from engine.store.models import Outbox
-from tests.engine.store.helpers import CASE_ROW, TASK_ROW, fails_once_then_reads, started
+from tests.support.hot_path import CASE_ROW, TASK_ROW, fails_once_then_reads, started
 
 
 def test_rows_come_back_as_sqlalchemy_gives_them(lifecycle):

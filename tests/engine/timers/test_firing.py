@@ -8,9 +8,9 @@ import multiprocessing
 import pytest
 from sqlalchemy import func, select
 
-from engine.actors import Actor
-from engine.clock import FixedClock
-from engine.runtime.service import Runtime
+from engine.cases.service import Runtime
+from engine.core.actors import Actor
+from engine.core.clock import FixedClock
 from engine.store.db import Database
 from engine.store.models import AuditEvent, Case, Timer
 from engine.timers import TimerWorker, claim_due, next_due

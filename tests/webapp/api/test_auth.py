@@ -97,7 +97,7 @@ def test_only_the_hash_of_a_token_is_stored(client, runtime):
 def test_a_checked_token_is_trusted_for_seconds_only(client, runtime, login, app):
     from sqlalchemy import update
 
-    from engine.auth import TokenCache
+    from engine.identity.tokens import TokenCache
     from engine.store.models_api import ApiToken
 
     now = [100.0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.idempotency import HEADER
+from engine.idempotency.store import HEADER
 from tests.conftest import ROOT, deploy
 from tests.webapp.conftest import complaint, problem_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.idempotency import HEADER
+from engine.idempotency.store import HEADER
 from tests.webapp.conftest import complaint, problem_of
 
 DECISION = {"data": {"decision_summary": "Refund", "reasons": "Our error"}}
@@ -13,7 +13,7 @@ DECISION = {"data": {"decision_summary": "Refund", "reasons": "Our error"}}
 @pytest.fixture
 def task_id(client, processes):
     client.post("/api/v1/complaints", json=complaint())
-    from engine.runtime.queries import list_tasks
+    from engine.cases.queries import list_tasks
 
     return list_tasks(processes)[0]["id"]
 

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import current_app
 from flask_smorest import Blueprint
 
-from engine import auth
+from engine.identity import tokens as auth
 from webapp.api import limits, security
 from webapp.api.context import runtime, token_cache
 from webapp.api.problems import ProblemSchema

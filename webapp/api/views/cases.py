@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine import attachments, providers
-from engine.errors import PermissionDenied
-from engine.runtime import queries
+from engine.cases import queries
+from engine.core.errors import PermissionDenied
+from engine.disputes import providers
+from engine.evidence import attachments
 from webapp.api import security
 from webapp.api.context import attachment_policy, runtime
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY

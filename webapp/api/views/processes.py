@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 
-from engine.errors import NotFound
+from engine.core.errors import NotFound
 from engine.registry import list_versions
 from engine.registry.upload import deploy_files
 from webapp.api import security

@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from engine import attachments, intake, tracking
-from engine.actors import COMPLAINANT
+from engine.complaints import intake, tracking
+from engine.core.actors import COMPLAINANT
+from engine.evidence import attachments
 from webapp.api import limits, security
 from webapp.api.context import attachment_policy, runtime
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY

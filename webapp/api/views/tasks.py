@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine.runtime import queries
+from engine.cases import queries
 from webapp.api import security
 from webapp.api.context import runtime
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
