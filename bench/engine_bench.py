@@ -98,7 +98,7 @@ class EngineCases:
         from engine.registry import deploy_bundle, load_bundle, validate_bundle
         from engine.store.db import Database, StatementCounter
         from engine.store.migrate import upgrade
-        from engine.store.models import Base
+        from engine.tables import Base
 
         self.label = label
         self.db = Database(url)
@@ -141,7 +141,7 @@ class EngineCases:
         return elapsed
 
     def result(self) -> dict:
-        from engine.store.models import Case
+        from engine.cases.tables import Case
 
         with self.db.read() as session:
             state_bytes = session.scalar(select(func.avg(func.length(Case.state))))

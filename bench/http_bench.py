@@ -44,7 +44,7 @@ def prepare(url: str) -> None:
     from engine.registry import deploy_bundle, load_bundle, validate_bundle
     from engine.store.db import Database
     from engine.store.migrate import upgrade
-    from engine.store.models import Base
+    from engine.tables import Base
 
     db = Database(url)
     with db.engine.begin() as conn:

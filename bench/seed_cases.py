@@ -25,9 +25,9 @@ from engine.bpmn import workflow as wfx  # noqa: E402
 from engine.cases.references import new_reference  # noqa: E402
 from engine.cases.service import Runtime  # noqa: E402
 from engine.cases.store import save  # noqa: E402
+from engine.cases.tables import Case  # noqa: E402
 from engine.core.actors import Actor  # noqa: E402
 from engine.store.db import Database  # noqa: E402
-from engine.store.models import Case  # noqa: E402
 
 SEEDER = Actor("seed", roles=frozenset({"integration"}))
 

@@ -82,7 +82,7 @@ def measure(label: str, row, version, repeat: int) -> dict:
 
 
 def case_row(runtime, reference: str):
-    from engine.store.models import Case
+    from engine.cases.tables import Case
 
     with runtime.db.read() as session:
         row = session.scalars(select(Case).where(Case.reference == reference)).one()
@@ -103,7 +103,7 @@ def main() -> None:
     from engine.registry import deploy_bundle, load_bundle, validate_bundle
     from engine.store.db import Database
     from engine.store.migrate import upgrade
-    from engine.store.models import Base
+    from engine.tables import Base
     from tests.conftest import START
     from tests.support.paths import Desk
 

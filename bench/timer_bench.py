@@ -31,14 +31,16 @@ sys.path.insert(0, str(HERE.parent))
 from engine.bpmn import workflow as wfx  # noqa: E402
 from engine.cases.service import Runtime  # noqa: E402
 from engine.cases.store import save  # noqa: E402
+from engine.cases.tables import AuditEvent, Case  # noqa: E402
 from engine.core.actors import Actor  # noqa: E402
 from engine.core.clock import FixedClock, SystemClock  # noqa: E402
 from engine.registry import deploy_bundle, load_bundle, validate_bundle  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import AuditEvent, Base, Case, Timer  # noqa: E402
-from engine.timers import TimerWorker, next_due  # noqa: E402
-from engine.timers.claims import TIMER  # noqa: E402
+from engine.tables import Base  # noqa: E402
+from engine.timers.claims import TIMER, next_due  # noqa: E402
+from engine.timers.tables import Timer  # noqa: E402
+from engine.timers.worker import TimerWorker  # noqa: E402
 
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 ACTOR = Actor("bench", roles=frozenset({"system"}))

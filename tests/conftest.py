@@ -18,7 +18,7 @@ from engine.identity.users import add_user, load_actor
 from engine.registry import deploy_bundle, load_bundle, validate_bundle
 from engine.store.db import Database
 from engine.store.migrate import upgrade
-from engine.store.models import Base
+from engine.tables import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

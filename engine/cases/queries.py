@@ -11,8 +11,9 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or
 
 from engine.bpmn import workflow as wfx
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
+from engine.cases.tables import AuditEvent, Case
 from engine.core.errors import NotFound
-from engine.store.models import AuditEvent, Case, CaseDeadline, CasePause
+from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.task_forms import schema as forms
 
 DEADLINE = CaseDeadline.__table__

@@ -14,7 +14,7 @@ from engine.bpmn import workflow as wfx
 from engine.cases.store import CASE, CASE_COLUMNS, CaseWork
 from engine.core.errors import NotFound
 from engine.registry.specs import LoadedVersion
-from engine.store.models import ProcessVersion
+from engine.registry.tables import ProcessVersion
 
 if TYPE_CHECKING:
     from engine.cases.service import Runtime

@@ -34,11 +34,11 @@ from engine.core.errors import (
 )
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
+from engine.identity.tables import Membership, User
 from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
 from engine.store import hot
 from engine.store.db import Database
-from engine.store.models import Membership, User
 from engine.task_forms import schema as forms
 
 _SELECT_TASK = (

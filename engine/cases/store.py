@@ -18,12 +18,14 @@ from sqlalchemy import Connection, Row, bindparam, delete, insert, update
 from engine.bpmn import workflow as wfx
 from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state
 from engine.cases.audit import GENESIS, event_hash
+from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.errors import ConflictError, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
 from engine.letters import queue as notify
+from engine.letters.tables import Outbox
 from engine.registry.specs import LoadedVersion
 from engine.store import batch, hot
-from engine.store.models import AuditEvent, Case, Outbox, Task, Timer
+from engine.timers.tables import Timer
 
 CASE = Case.__table__
 TASK = Task.__table__

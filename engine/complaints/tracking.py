@@ -18,12 +18,12 @@ from sqlalchemy import select
 from engine.bpmn import workflow as wfx
 from engine.cases.service import CaseResult, Runtime
 from engine.cases.store import CASE, CASE_COLUMNS
+from engine.complaints.tables import CaseTracking
 from engine.core.actors import COMPLAINANT
 from engine.core.errors import MessageNotExpected, NotFound
 from engine.deadlines import compute as deadlines
+from engine.deadlines.tables import CaseDeadline
 from engine.store.db import Database
-from engine.store.models import CaseDeadline
-from engine.store.models_api import CaseTracking
 
 # Message types a complainant sends -> the process messages they stand for.
 MESSAGES = {

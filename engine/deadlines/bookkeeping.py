@@ -14,7 +14,8 @@ from sqlalchemy import Connection, bindparam, insert, update
 
 from engine.bpmn import workflow as wfx
 from engine.deadlines import compute as deadlines
-from engine.store.models import CaseDeadline, CasePause, Timer
+from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.timers.tables import Timer
 
 DEADLINE = CaseDeadline.__table__
 PAUSE = CasePause.__table__

@@ -18,11 +18,11 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
+from engine.cases.tables import Case
 from engine.core.clock import Clock
 from engine.core.errors import EngineError, FormInvalid, NotFound
+from engine.evidence.tables import Attachment
 from engine.store.db import Database
-from engine.store.models import Case
-from engine.store.models_api import Attachment
 
 DEFAULT_FOLDER = "var/attachments"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.core.clock import Clock
 from engine.core.errors import ConflictError, FormInvalid
+from engine.idempotency.tables import IdempotencyRecord
 from engine.store.db import Database
-from engine.store.models_api import IdempotencyRecord
 
 RETENTION = dt.timedelta(hours=24)
 # A key still "being processed" after this long belongs to a request that died between reserving the key and

@@ -18,10 +18,9 @@ from sqlalchemy import bindparam, select, update
 from engine.core.actors import Actor
 from engine.core.clock import Clock
 from engine.core.errors import EngineError, NotFound
+from engine.identity.tables import ApiToken, Membership, User
 from engine.identity.users import authenticate
 from engine.store.db import Database
-from engine.store.models import Membership, User
-from engine.store.models_api import ApiToken
 
 DEFAULT_TTL = dt.timedelta(hours=8)
 TOKEN_PREFIX = "rdr_"

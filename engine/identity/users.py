@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from engine.core.actors import ROLES, Actor
 from engine.core.clock import Clock
 from engine.core.errors import FormInvalid, NotFound
-from engine.store.models import Group, Membership, User
+from engine.identity.tables import Group, Membership, User
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 

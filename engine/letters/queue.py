@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from engine.cases.tables import Task
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
-from engine.store.models import Membership, Task, User
+from engine.identity.tables import Membership, User
 
 SUPERVISORS = "supervisors"
 _PARAM_KEYS = (

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select, update
 
 from engine.core.clock import Clock
 from engine.letters.render import UnknownTemplate, render
+from engine.letters.tables import Outbox
 from engine.letters.transport import (
     Mail,
     PermanentFailure,
@@ -30,7 +31,6 @@ from engine.letters.transport import (
     transport_from_env,
 )
 from engine.store.db import Database
-from engine.store.models import Outbox
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, load_only
 
 from engine.bpmn.serialization import spec_to_json
 from engine.core.clock import Clock
+from engine.registry.tables import ProcessVersion
 from engine.registry.validate import ParsedProcess
-from engine.store.models import ProcessVersion
 
 
 @dataclass

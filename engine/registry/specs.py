@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.serialization import spec_from_json
 from engine.core.errors import NotFound
+from engine.registry.tables import ProcessVersion
 from engine.store import hot
-from engine.store.models import ProcessVersion
 
 _PV = ProcessVersion.__table__
 _LATEST = (

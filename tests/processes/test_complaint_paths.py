@@ -573,7 +573,7 @@ def test_letters_go_to_a_representative_when_there_is_one(desk, runtime):
     )
     desk.complete(ref, "acknowledgement")
     with runtime.db.read() as session:
-        from engine.store.models import Outbox
+        from engine.letters.tables import Outbox
 
         recipients = session.scalars(select(Outbox.recipient)).all()
     assert recipients == ["grace@example.org"]

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import bindparam, func, select, update
 
 from engine.cases.store import CASE, TASK
+from engine.cases.tables import AuditEvent
 from engine.store import hot
-from engine.store.models import AuditEvent
 from tests.conftest import make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3}

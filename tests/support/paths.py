@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.cases.service import CaseResult, Runtime
+from engine.cases.tables import Case
 from engine.core.actors import COMPLAINANT, Actor
 from engine.core.clock import FixedClock
 from engine.core.errors import FormInvalid
+from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.identity.users import add_user, load_actor
-from engine.store.models import Case, CaseDeadline, CasePause, Outbox
+from engine.letters.tables import Outbox
 from engine.task_forms.schema import input_fields
 from engine.timers.worker import TimerWorker
 from tests.conftest import ROOT, deploy

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.cases.service import Runtime
+from engine.cases.tables import AuditEvent
 from engine.core.errors import ConflictError, TaskNotReady
 from engine.store.db import Database
-from engine.store.models import AuditEvent
 from tests.conftest import FIXTURES, PG_URL, deploy, make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3}

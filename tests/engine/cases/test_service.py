@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.cases.audit import verify_chain
+from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.errors import (
     ConflictError,
     FormInvalid,
@@ -16,7 +17,7 @@ from engine.core.errors import (
     TaskNotReady,
     WorkflowFailed,
 )
-from engine.store.models import AuditEvent, Case, Task, Timer
+from engine.timers.tables import Timer
 from tests.conftest import FIXTURES, deploy, make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3, "category": "fees"}

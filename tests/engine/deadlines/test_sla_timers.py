@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from engine.store.models import AuditEvent, Case, CaseDeadline, CasePause, Outbox, Timer
-from engine.timers import TimerWorker
+from engine.cases.tables import AuditEvent, Case
+from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.letters.tables import Outbox
+from engine.timers.tables import Timer
+from engine.timers.worker import TimerWorker
 from tests.conftest import FIXTURES, START, deploy, make_user
 
 LONDON = ZoneInfo("Europe/London")
@@ -89,7 +92,7 @@ def test_profile_change_at_assessment_re_arms_and_is_recorded(sla, clock, handle
 def test_nobody_acts_warning_then_escalation_breach_recorded(sla, clock, handler):
     make_user(sla, "sam", "supervisors", roles=("supervisor",))
     with sla.db.write() as session:
-        from engine.store.models import User
+        from engine.identity.tables import User
 
         session.scalars(select(User).where(User.username == "sam")).one().email = "sam@example.org"
     ref, assess = start(sla, handler, "au_asic_hardship")
@@ -134,7 +137,7 @@ def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, hand
     """After downtime one refresh fires a reminder and an escalation: both show, both are mailed."""
     make_user(sla, "sam", "supervisors", roles=("supervisor",))
     with sla.db.write() as session:
-        from engine.store.models import User
+        from engine.identity.tables import User
 
         session.scalars(select(User).where(User.username == "sam")).one().email = "sam@example.org"
     ref, assess = start(sla, handler, "uk_fca")

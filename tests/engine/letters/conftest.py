@@ -16,8 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import insert, select
 
+from engine.letters.tables import Outbox
 from engine.store.db import Database
-from engine.store.models import Outbox
 
 OUTBOX = Outbox.__table__
 REFUSED = "nobody@refused.example"  # the server answers 550 for this recipient

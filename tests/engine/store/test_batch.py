@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from engine.bpmn import workflow as wfx
 from engine.cases.store import TASK
 from engine.core.errors import ConflictError
+from engine.letters.tables import Outbox
 from engine.store import batch, hot
-from engine.store.models import Outbox
 from tests.support.hot_path import CASE_ROW, COUNT_AUDIT, GOOD, RENAME, started
 
 

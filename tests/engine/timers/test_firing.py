@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.cases.service import Runtime
+from engine.cases.tables import AuditEvent, Case
 from engine.core.actors import Actor
 from engine.core.clock import FixedClock
 from engine.store.db import Database
-from engine.store.models import AuditEvent, Case, Timer
-from engine.timers import TimerWorker, claim_due, next_due
+from engine.timers.claims import claim_due, next_due
+from engine.timers.tables import Timer
+from engine.timers.worker import TimerWorker
 from tests.conftest import FIXTURES, PG_URL, START, deploy
 
 ACTOR = Actor("starter", roles=frozenset({"system"}))

@@ -53,7 +53,7 @@ def test_missing_or_malformed_credentials_are_401_with_a_challenge(client):
 
 
 def test_a_deactivated_user_token_stops_working(client, runtime, login):
-    from engine.store.models import User
+    from engine.identity.tables import User
 
     headers = login("hana", "handlers")
     with runtime.db.write() as session:
@@ -85,7 +85,7 @@ def test_roles_decide_what_a_caller_may_do(client, processes, login):
 def test_only_the_hash_of_a_token_is_stored(client, runtime):
     from sqlalchemy import select
 
-    from engine.store.models_api import ApiToken
+    from engine.identity.tables import ApiToken
 
     make_user(runtime, "hana", "handlers")
     token = client.post("/api/v1/auth/token", json={"username": "hana", "password": "pw"}).get_json()["token"]
@@ -97,8 +97,8 @@ def test_only_the_hash_of_a_token_is_stored(client, runtime):
 def test_a_checked_token_is_trusted_for_seconds_only(client, runtime, login, app):
     from sqlalchemy import update
 
+    from engine.identity.tables import ApiToken
     from engine.identity.tokens import TokenCache
-    from engine.store.models_api import ApiToken
 
     now = [100.0]
     app.extensions["redressal.tokens"] = TokenCache(2.0, monotonic=lambda: now[0])

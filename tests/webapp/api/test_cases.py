@@ -75,7 +75,8 @@ def test_list_filters_and_pages(client, processes, handler, login, clock):
 
 
 def test_overdue_means_a_deadline_passed_unmet(client, processes, handler, runtime):
-    from engine.store.models import Case, CaseDeadline
+    from engine.cases.tables import Case
+    from engine.deadlines.tables import CaseDeadline
 
     reference = client.post("/api/v1/complaints", json=complaint()).get_json()["reference"]
     with runtime.db.write() as session:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from engine.cases.tables import Case
+from engine.complaints.tables import CaseTracking
 from engine.idempotency.store import HEADER
-from engine.store.models import Case
-from engine.store.models_api import CaseTracking
 from tests.webapp.conftest import complaint, problem_of
 
 

@@ -132,7 +132,7 @@ def test_completion_is_idempotent(client, task_id, handler):
 def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, runtime, login, clock):
     from sqlalchemy import update
 
-    from engine.store.models import Task
+    from engine.cases.tables import Task
     from tests.conftest import ROOT, deploy
 
     deploy(runtime, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: open to every staff member
