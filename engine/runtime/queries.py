@@ -11,6 +11,7 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or
 
 from engine import forms
 from engine.errors import NotFound
+from engine.runtime import watch
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.store.models import AuditEvent, Case, CaseDeadline, CasePause
@@ -48,10 +49,25 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         pauses = session.scalars(
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
+    ended = row.status in ("closed", "withdrawn")
+    deadline_rows = [
+        {
+            "name": d.name,
+            "status": watch.status_of(d, ended),
+            "due_at": d.due_at,
+            "regulatory": d.regulatory,
+            "profile": d.profile,
+            "calendar_version": d.calendar_version,
+            "met_at": d.met_at,
+            "breached_at": d.breached_at,
+        }
+        for d in case_deadlines
+    ]
     return {
         "reference": row.reference,
         "status": row.status,
         "stage": row.stage,
+        "deadlines": deadline_rows,
         "outcome": row.outcome,
         "process_id": work.version.process_id,
         "process_version": work.version.version,
@@ -60,18 +76,7 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
             "calendar_version": row.sla_version,
             "paused_since": row.paused_since,
             "paused_seconds": row.paused_seconds,
-            "deadlines": [
-                {
-                    "name": d.name,
-                    "due_at": d.due_at,
-                    "regulatory": d.regulatory,
-                    "profile": d.profile,
-                    "calendar_version": d.calendar_version,
-                    "met_at": d.met_at,
-                    "breached_at": d.breached_at,
-                }
-                for d in case_deadlines
-            ],
+            "deadlines": deadline_rows,
             "pauses": [
                 {"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at} for p in pauses
             ],
@@ -80,7 +85,7 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         "updated_at": row.updated_at,
         "closed_at": row.closed_at,
         "data": wfx.case_data(work.wf),
-        "waiting_for": sorted(wfx.waiting_messages(work.wf)),
+        "waiting_for": sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED}),
         "tasks": [
             {
                 "id": t.id,
