@@ -183,6 +183,7 @@ _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
 _INSERT_CASE_WITH_ID = insert(CASE)
 _INSERT_OUTBOX = insert(Outbox.__table__)
+_ENDED = ("closed", "withdrawn")
 
 
 def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | None = None) -> None:
@@ -192,11 +193,18 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     snap = wfx.snapshot(work.wf, work.version)
     _record_fired_timers(work, snap, now)
     happened = sla.record_events(work, now) if work.version.has_sla_events else {}
+    if work.version.has_sla and not is_new and work.wf.completed and status_before not in _ENDED:
+        watch.close_out(conn, work, now)
+        for template, params in work.staff_notices:
+            notify.staff_notice(conn, work, template, now, **params)
+        work.staff_notices = []
     if work.version.has_sla or work.version.has_notify or work.version.summary_fields:
         work.data_memo = wfx.case_data(work.wf)
     if work.version.has_sla:
         try:
             snap = sla.settle(work, snap, now, profiles)
+            if work.sla_profile_from is not None and not is_new:
+                watch.rearm_for_profile(conn, work, now, profiles, happened)
         except (ValueError, KeyError) as exc:  # e.g. an SLA profile since removed from the profiles file
             raise WorkflowFailed(f"The case's deadlines cannot be computed: {exc}") from exc
     if work.version.has_notify:

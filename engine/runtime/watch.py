@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
@@ -42,6 +41,8 @@ _OPEN = and_(DEADLINE.c.met_at.is_(None), DEADLINE.c.breached_at.is_(None))
 _SETTLE = update(DEADLINE).where(
     DEADLINE.c.case_id == bindparam("b_case"), DEADLINE.c.name == bindparam("b_name"), _OPEN
 )
+# Met only before it is due: an event after the due time comes too late, even if the breach is still to fire.
+_MEET = _SETTLE.where(DEADLINE.c.due_at >= bindparam("b_now"))
 
 
 def timer_id(case_id: int, name: str, kind: str) -> str:
@@ -87,6 +88,22 @@ def first_reminder(
 # --- at save ----------------------------------------------------------------------------------------
 
 
+def close_out(conn: Connection, work, now: dt.datetime) -> None:
+    """A case that ends now with a deadline past due and not met (a diagram's own timer ended it at that
+    deadline, before the engine's timer fired) records the breach all the same, with its mail."""
+    overdue = conn.execute(
+        select(DEADLINE.c.name, DEADLINE.c.due_at, DEADLINE.c.regulatory).where(
+            DEADLINE.c.case_id == work.id, _OPEN, DEADLINE.c.due_at <= now
+        )
+    ).all()
+    for name, due, regulatory in overdue:
+        work.record(
+            "system", "deadline_breached", deadline=name, due_at=due.isoformat(), regulatory=regulatory
+        )
+        conn.execute(_SETTLE, {"b_case": work.id, "b_name": name, "breached_at": now})
+        work.staff_notices.append(("staff_escalation", {"deadline": name, "due_at": due.isoformat()}))
+
+
 def on_save(
     conn: Connection,
     work,
@@ -108,8 +125,7 @@ def on_save(
     met = _meet(conn, work, events, profiles, now)
     arm = [r for r in rules if r.name not in met and ((is_new and r.from_ == "receipt") or r.from_ in events)]
     if work.sla_profile_from is not None and not is_new:
-        _rearm_for_profile(conn, work, data, profile, rules, now, profiles)
-        arm = [r for r in arm if r.from_ != "receipt"]
+        arm = []  # rearm_for_profile did it, before the audit events were written
     elif resumed:
         arm += [r for r in rules if r.pausable and r not in arm and r.name not in met]
     for rule in arm:
@@ -127,8 +143,10 @@ def _meet(conn: Connection, work, events: dict[str, str], profiles: str | None, 
         return set()
     met = {r.name for r in watched(work.version, profile) if set(r.met_by) & events.keys()}
     for name in sorted(met):
-        conn.execute(_SETTLE, {"b_case": work.id, "b_name": name, "met_at": now})
-        conn.execute(delete(TIMER).where(TIMER.c.id.in_([timer_id(work.id, name, k) for k in KINDS])))
+        done = conn.execute(_MEET, {"b_case": work.id, "b_name": name, "met_at": now, "b_now": now})
+        # Its event stops the reminders either way; the breach still fires when the event came too late.
+        stop = KINDS if done.rowcount else ("reminder",)
+        conn.execute(delete(TIMER).where(TIMER.c.id.in_([timer_id(work.id, name, k) for k in stop])))
     return met
 
 
@@ -186,17 +204,15 @@ def _timer_row(case_id: int, name: str, kind: str, due: dt.datetime) -> dict[str
     }
 
 
-def _rearm_for_profile(
-    conn: Connection,
-    work,
-    data: dict[str, Any],
-    profile: SlaProfile,
-    rules: Iterable[DeadlineRule],
-    now: dt.datetime,
-    profiles: str | None,
+def rearm_for_profile(
+    conn: Connection, work, now: dt.datetime, profiles: str | None, happened: dict[str, str]
 ) -> None:
     """The assessment chose another profile: every open deadline whose start is known counts again, from
     receipt (or its own event), on the new profile. One audit event says what moved."""
+    data = sla.live_data(work)
+    profile = deadlines.profile_for(data, profiles)
+    every = watched(work.version, profile)
+    rules = [r for r in every if not happened.keys() & set(r.met_by)]  # met now: nothing to move
     records = {r.name: r for r in conn.execute(select(DEADLINE).where(DEADLINE.c.case_id == work.id)).all()}
     moves = []
     for rule in rules:
@@ -216,7 +232,7 @@ def _rearm_for_profile(
                     "regulatory": rule.regulatory,
                 }
             )
-    kept = {r.name for r in rules}
+    kept = {r.name for r in every}
     dropped = [n for n, r in records.items() if n not in kept and r.met_at is None and r.breached_at is None]
     for name in dropped:
         conn.execute(delete(TIMER).where(TIMER.c.id.in_([timer_id(work.id, name, k) for k in KINDS])))
