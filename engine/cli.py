@@ -235,9 +235,8 @@ FORMS_OPTION = click.option(
 @handles_errors
 def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
     """Check BPMN, DMN and forms; print every problem with file, element and line."""
-    from engine.registry import validate_bundle
-
     from engine.deadlines import profiles
+    from engine.registry import validate_bundle
     from engine.registry.deadline_lint import unmet_deadlines
 
     parsed = validate_bundle(_bundle(paths, forms_dir))

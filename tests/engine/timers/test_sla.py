@@ -159,7 +159,7 @@ def test_a_reminder_of_the_diagram_neither_meets_nor_breaches(sla, clock, handle
 
 
 def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, handler):
-    """After downtime one pass fires the diagram's timers and the engine's: each shows, each breach is mailed."""
+    """After downtime one pass fires the diagram's timers and the engine's: each shows, each breach mailed."""
     make_user(sla, "sam", "supervisors", roles=("supervisor",))
     with sla.db.write() as session:
         from engine.store.models import User
