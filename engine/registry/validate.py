@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine import form_properties
 from engine import forms as form_defs
 from engine.errors import Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
@@ -218,7 +219,9 @@ def _load_forms(bundle: Bundle, problems: list[Problem]) -> dict[str, tuple[str,
         except ValueError as exc:
             problems.append(Problem(name, f"is not valid JSON: {exc}"))
             continue
-        for message in form_defs.check_definition(form_id, definition):
+        # The engine's own properties are read only from a definition form-js could read.
+        messages = form_defs.check_definition(form_id, definition)
+        for message in messages or form_properties.check_properties(definition):
             problems.append(Problem(name, f"form {form_id!r}: {message}"))
         forms[form_id] = (name, definition)
     return forms

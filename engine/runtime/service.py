@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import deadlines, forms
+from engine import deadlines, form_properties
 from engine.actors import SYSTEM, Actor
 from engine.clock import Clock, SystemClock
 from engine.errors import (
@@ -68,7 +68,7 @@ _SELECT_CASE = select(*CASE_COLUMNS).where(CASE.c.reference == bindparam("refere
 # Extra writes that must commit with the case: (connection, case id, result) -> None.
 Within = Callable[[Connection, int, "CaseResult"], None]
 
-RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days"})
+RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days", "calendar_region_of"})
 
 
 @dataclass
@@ -193,7 +193,7 @@ class Runtime:
 
     def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
         if form_id and form_id in version.forms:
-            return forms.validate_submission(version.forms[form_id], data)
+            return form_properties.validate_submission(version.forms[form_id], data)
         return self._check_data(data)
 
     # --- starting ---------------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "assessment": {
         "is_complaint": True,
         "category": "fees_and_charges",
+        "product": "Everyday current account",
         "impact": "low",
         "complexity": "simple",
     },

@@ -1,0 +1,73 @@
+"""The real complaint process at intake: category and product wait for the assessment, jurisdictions are
+ISO 3166 codes whose calendar region picks the SLA profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import FormInvalid
+from tests.processes.paths import COMPLAINT, Desk, intake
+
+
+@pytest.fixture
+def desk(runtime, clock) -> Desk:
+    return Desk(runtime, clock)
+
+
+def test_a_complaint_without_category_product_jurisdiction_or_consent_starts(desk):
+    data = intake(channel="web")
+    for key in ("category", "product", "jurisdiction", "consent_to_process", "received_by"):
+        del data[key]
+    ref = desk.runtime.start_case(COMPLAINT, data, desk.handler).reference
+    case = desk.case(ref)
+    assert case["data"]["category"] is None and case["data"]["product"] is None
+    assert case["data"]["sla_profile"] == "default"
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
+
+
+def test_the_assessment_requires_category_and_product(desk):
+    data = intake()
+    del data["category"], data["product"]
+    ref = desk.runtime.start_case(COMPLAINT, data, desk.handler).reference
+    desk.complete(ref, "acknowledgement")
+    for key in ("category", "product"):
+        with pytest.raises(FormInvalid) as exc:
+            desk.complete(ref, "assessment", **{key: None})
+        assert key in exc.value.errors
+    desk.complete(ref, "assessment", category="billing", product="Water supply account")
+    data = desk.case(ref)["data"]
+    assert (data["category"], data["product"]) == ("billing", "Water supply account")
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "region", "profile"),
+    [
+        ("GB", "GB-ENG", "uk_fca"),
+        ("GB-EDH", "GB-SCT", "uk_fca_scotland"),  # Edinburgh is in Scotland: Scottish holidays
+        ("GB-LND", "GB-ENG", "uk_fca"),
+        ("US-CA", "US-CA", "us_cfpb"),
+        ("AU-NSW", "AU-NSW", "au_asic_standard"),
+        ("DE-BY", "DE-BY", "default"),  # not payment services: no EU regime applies
+        ("other", "other", "default"),
+    ],
+)
+def test_the_calendar_region_of_the_jurisdiction_picks_the_profile(desk, jurisdiction, region, profile):
+    ref = desk.file(jurisdiction=jurisdiction, category="fees_and_charges")
+    data = desk.case(ref)["data"]
+    assert (data["jurisdiction"], data["calendar_region"], data["sla_profile"]) == (
+        jurisdiction,
+        region,
+        profile,
+    )
+
+
+def test_a_subdivision_of_an_eu_state_gets_psd2_for_payment_services(desk):
+    ref = desk.file(jurisdiction="de-by", category="payment_services")
+    data = desk.case(ref)["data"]
+    assert (data["jurisdiction"], data["sla_profile"]) == ("DE-BY", "eu_psd2")
+
+
+def test_an_unknown_jurisdiction_is_refused_by_the_form(desk):
+    with pytest.raises(FormInvalid) as exc:
+        desk.file(jurisdiction="XX")
+    assert list(exc.value.errors) == ["jurisdiction"]
