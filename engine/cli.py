@@ -35,6 +35,7 @@ def handles_errors(func: Callable) -> Callable:
         except ProcessInvalid as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
+            _warn(exc.warnings)
             sys.exit(2)
         except FormInvalid as exc:
             for field, messages in exc.errors.items():
@@ -50,6 +51,12 @@ def handles_errors(func: Callable) -> Callable:
             fail(f"database error: {cause} (check REDRESSAL_DATABASE_URL; run `redressal db upgrade`)")
 
     return wrapper
+
+
+def _warn(warnings: list) -> None:
+    """What the engine ignores in a file: said, and deployment goes on."""
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _json_arg(value: str | None, what: str) -> Any:
@@ -238,6 +245,7 @@ def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
     from engine.registry import validate_bundle
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
+    _warn([w for proc in parsed for w in proc.warnings])
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
@@ -254,6 +262,7 @@ def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None
     from engine.registry import deploy_bundle, validate_bundle
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
+    _warn([w for proc in parsed for w in proc.warnings])
     with ctx.runtime.db.write() as session:
         results = deploy_bundle(session, parsed, ctx.runtime.clock, "cli")
     for r in results:
