@@ -3,10 +3,14 @@ ISO 3166 codes whose calendar region picks the SLA profile."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 from engine.errors import FormInvalid
-from tests.processes.paths import COMPLAINT, Desk, intake
+from tests.conftest import ROOT, deploy, make_user
+from tests.processes.paths import COMPLAINT, FORM_DATA, Desk, intake
 
 
 @pytest.fixture
@@ -71,3 +75,27 @@ def test_an_unknown_jurisdiction_is_refused_by_the_form(desk):
     with pytest.raises(FormInvalid) as exc:
         desk.file(jurisdiction="XX")
     assert list(exc.value.errors) == ["jurisdiction"]
+
+
+def test_a_case_started_before_the_change_keeps_its_version(runtime, clock, tmp_path):
+    """The assessment asks for the product from version 2 on; a case started on version 1 is assessed with
+    version 1's form, and a new case with version 2's."""
+    old_forms = tmp_path / "forms"
+    shutil.copytree(ROOT / "forms", old_forms)
+    assessment = json.loads((old_forms / "assessment.json").read_text())
+    assessment["components"] = [c for c in assessment["components"] if c.get("key") != "product"]
+    (old_forms / "assessment.json").write_text(json.dumps(assessment))
+    deploy(runtime, ROOT / "processes", forms=old_forms)
+    olga = make_user(runtime, "olga", "handlers")
+    before = runtime.start_case(COMPLAINT, intake(), olga).reference
+
+    desk = Desk(runtime, clock)  # deploys processes/ with forms/: version 2
+    after = desk.file()
+    without_product = {k: v for k, v in FORM_DATA["assessment"].items() if k != "product"}
+    for ref in (before, after):
+        desk.complete(ref, "acknowledgement")
+    with pytest.raises(FormInvalid) as exc:
+        runtime.complete_task(desk.task(after, "assessment")["id"], without_product, desk.handler)
+    assert list(exc.value.errors) == ["product"]
+    runtime.complete_task(desk.task(before, "assessment")["id"], without_product, desk.handler)
+    assert desk.state(before)[1] == "investigation"

@@ -163,3 +163,13 @@ def test_an_unknown_error_keeps_spiffworkflows_words_without_object_addresses():
     assert message.startswith("SpiffWorkflow 3.2 cannot read this element (KeyError('x'))")
     text = "Odd thing at <Element {http://www.omg.org/spec/BPMN/20100524/MODEL}targetRef at 0x7f20382f2a00>"
     assert reword(text, None) == "Odd thing at bpmn:targetRef"
+
+
+def test_a_camunda_form_reference_says_to_save_it_as_form_js():
+    from engine.registry.lint import form_key_problem
+
+    message = form_key_problem("camunda-forms:deployment:review.form")
+    assert message.endswith(
+        'save it as forms/review.json (its "id" "review") and write camunda:formKey="review"'
+    )
+    assert form_key_problem("review") is None
