@@ -212,12 +212,12 @@ def main() -> None:
             if args.list_cases:
                 from seed_cases import seed
 
-                from engine.cases.service import Runtime
+                from engine.cases.service import CaseService
                 from engine.store.db import Database
 
-                runtime = Runtime(Database(url))
-                seconds = seed(runtime, PROCESS, args.list_cases)
-                runtime.db.dispose()
+                service = CaseService(Database(url))
+                seconds = seed(service, PROCESS, args.list_cases)
+                service.db.dispose()
                 listed = task_list(base, headers, args.list_requests)
                 print(
                     json.dumps(

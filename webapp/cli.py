@@ -30,8 +30,8 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
         from engine.cli.worker import background_jobs
         from engine.timers.worker import start_scheduler
 
-        runtime = app.extensions["redressal"]
-        start_scheduler(runtime, extra_jobs=background_jobs(runtime))
+        service = app.extensions["redressal"]
+        start_scheduler(service, extra_jobs=background_jobs(service))
         click.echo("timer scheduler running in this process")
     click.echo(f"Redressal listening on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=threads)

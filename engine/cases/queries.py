@@ -19,8 +19,8 @@ from engine.task_forms import schema as forms
 DEADLINE = CaseDeadline.__table__
 
 
-def case_detail(runtime, reference: str) -> dict[str, Any]:
-    with runtime.db.read() as session:
+def case_detail(service, reference: str) -> dict[str, Any]:
+    with service.db.read() as session:
         row = session.execute(
             select(*CASE_COLUMNS, CASE.c.created_at, CASE.c.updated_at, CASE.c.closed_at).where(
                 CASE.c.reference == reference
@@ -28,7 +28,7 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         ).first()
         if row is None:
             raise NotFound(f"no case with the reference {reference}")
-        work = runtime._load(session, row)
+        work = service._load(session, row)
         tasks = session.execute(
             select(TASK).where(TASK.c.case_id == row.id).order_by(TASK.c.created_at)
         ).all()
@@ -133,7 +133,7 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
 
 
 def list_tasks(
-    runtime,
+    service,
     *,
     groups: frozenset[str] | None = None,
     assignee: str | None = None,
@@ -163,7 +163,7 @@ def list_tasks(
         query = query.where(TASK.c.lane.in_(sorted(groups)) | TASK.c.lane.is_(None))
     if assignee is not None:
         query = query.where(TASK.c.assignee == assignee)
-    with runtime.db.read() as session:
+    with service.db.read() as session:
         return [dict(r._mapping) for r in session.execute(query)]
 
 
@@ -242,7 +242,7 @@ _INBOX_CASES = select(CASE.c.id, CASE.c.reference, CASE.c.status, CASE.c.stage).
 
 
 def task_page(
-    runtime,
+    service,
     *,
     groups: frozenset[str],
     username: str,
@@ -260,11 +260,11 @@ def task_page(
     covering index (lane, assignee).
     """
     lanes: list[str | None] = [group] if group is not None else [*sorted(groups), None]
-    counts, page_query = _inbox_statements(tuple(lane is None for lane in lanes), mine, runtime.db.is_sqlite)
+    counts, page_query = _inbox_statements(tuple(lane is None for lane in lanes), mine, service.db.is_sqlite)
     offset = (page - 1) * page_size
     params: dict[str, Any] = {f"lane{n}": lane for n, lane in enumerate(lanes) if lane is not None}
     params.update(me=username, want=offset + page_size, size=page_size, skip=offset)
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         total = sum(conn.execute(counts, params).scalars())
         if offset >= total:
             return [], total
@@ -278,9 +278,9 @@ def task_page(
     return items, total
 
 
-def task_detail(runtime, task_id: str) -> dict[str, Any]:
+def task_detail(service, task_id: str) -> dict[str, Any]:
     """A ready task with its form definition and the values the case already has for the form's fields."""
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         row = conn.execute(
             select(
                 *CASE_COLUMNS,
@@ -298,7 +298,7 @@ def task_detail(runtime, task_id: str) -> dict[str, Any]:
         ).first()
         if row is None:
             raise NotFound(f"no ready task {task_id}")
-        work = runtime._load(conn, row)
+        work = service._load(conn, row)
     task = wfx.find_task(work.wf, task_id)
     data = dict(task.data) if task is not None else wfx.case_data(work.wf)
     definition = work.version.forms.get(row.form_id) if row.form_id else None
@@ -325,7 +325,7 @@ def _like(text: str) -> str:
 
 
 def list_cases(
-    runtime,
+    service,
     *,
     now: dt.datetime,
     status: str | None = None,
@@ -391,7 +391,7 @@ def list_cases(
         .limit(page_size)
         .offset((page - 1) * page_size)
     )
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         total = conn.scalar(select(func.count()).select_from(CASE).where(*conds)) or 0
         rows = conn.execute(query).all() if total else []
     return [{**r._mapping, "summary": json.loads(r.summary or "{}")} for r in rows], total

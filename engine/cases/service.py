@@ -134,7 +134,7 @@ def _fresh_on_collision(method: Callable) -> Callable:
     return wrapper
 
 
-class Runtime:
+class CaseService:
     def __init__(
         self,
         db: Database,

@@ -83,12 +83,12 @@ class Context:
         self._runtime = None
 
     @property
-    def runtime(self):
+    def service(self):
         if self._runtime is None:
-            from engine.cases.service import Runtime
+            from engine.cases.service import CaseService
             from engine.store.db import Database
 
-            self._runtime = Runtime(Database())
+            self._runtime = CaseService(Database())
         return self._runtime
 
     def actor(self, username: str | None) -> Actor:
@@ -96,7 +96,7 @@ class Context:
             return CLI_ACTOR
         from engine.identity.users import load_actor
 
-        with self.runtime.db.read() as session:
+        with self.service.db.read() as session:
             return load_actor(session, username)
 
 

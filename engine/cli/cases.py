@@ -19,7 +19,7 @@ def cases() -> None:
 @pass_ctx
 @handles_errors
 def cases_start(ctx: Context, process_id: str, data: str | None, as_user: str | None) -> None:
-    result = ctx.runtime.start_case(process_id, json_arg(data, "--data"), ctx.actor(as_user))
+    result = ctx.service.start_case(process_id, json_arg(data, "--data"), ctx.actor(as_user))
     echo_json(result.as_dict())
 
 
@@ -28,7 +28,7 @@ def cases_start(ctx: Context, process_id: str, data: str | None, as_user: str | 
 @pass_ctx
 @handles_errors
 def cases_show(ctx: Context, reference: str) -> None:
-    echo_json(ctx.runtime.case_detail(reference))
+    echo_json(ctx.service.case_detail(reference))
 
 
 @cases.command("message")
@@ -41,7 +41,7 @@ def cases_show(ctx: Context, reference: str) -> None:
 def cases_message(ctx: Context, reference: str, name: str, data: str | None, as_user: str | None) -> None:
     """Deliver a named BPMN message to a case."""
     echo_json(
-        ctx.runtime.deliver_message(reference, name, json_arg(data, "--data"), ctx.actor(as_user)).as_dict()
+        ctx.service.deliver_message(reference, name, json_arg(data, "--data"), ctx.actor(as_user)).as_dict()
     )
 
 
@@ -58,7 +58,7 @@ def tasks_list(ctx: Context, as_user: str | None) -> None:
     from engine.cases.queries import list_tasks
 
     actor = ctx.actor(as_user)
-    rows = list_tasks(ctx.runtime, groups=None if actor.is_system else actor.groups, limit=1000)
+    rows = list_tasks(ctx.service, groups=None if actor.is_system else actor.groups, limit=1000)
     for t in rows:
         due = t["due_at"].strftime("%Y-%m-%d %H:%M") if t["due_at"] else "-"
         click.echo(
@@ -74,4 +74,4 @@ def tasks_list(ctx: Context, as_user: str | None) -> None:
 @pass_ctx
 @handles_errors
 def tasks_complete(ctx: Context, task_id: str, data: str | None, as_user: str | None) -> None:
-    echo_json(ctx.runtime.complete_task(task_id, json_arg(data, "--data"), ctx.actor(as_user)).as_dict())
+    echo_json(ctx.service.complete_task(task_id, json_arg(data, "--data"), ctx.actor(as_user)).as_dict())

@@ -19,5 +19,5 @@ def db_upgrade(ctx: Context) -> None:
     """Create or migrate the schema to the newest revision."""
     from engine.store.migrate import upgrade
 
-    upgrade(ctx.runtime.db)
-    click.echo(f"database at {ctx.runtime.db.engine.url.render_as_string(hide_password=True)} is up to date")
+    upgrade(ctx.service.db)
+    click.echo(f"database at {ctx.service.db.engine.url.render_as_string(hide_password=True)} is up to date")

@@ -51,8 +51,8 @@ def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None
     from engine.registry import deploy_bundle, validate_bundle
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
-    with ctx.runtime.db.write() as session:
-        results = deploy_bundle(session, parsed, ctx.runtime.clock, "cli")
+    with ctx.service.db.write() as session:
+        results = deploy_bundle(session, parsed, ctx.service.clock, "cli")
     for r in results:
         click.echo(f"{r.process_id} version {r.version} " + ("deployed" if r.created else "unchanged"))
 
@@ -63,7 +63,7 @@ def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None
 def processes_list(ctx: Context) -> None:
     from engine.registry import list_versions
 
-    with ctx.runtime.db.read() as session:
+    with ctx.service.db.read() as session:
         for v in list_versions(session):
             click.echo(
                 f"{v.process_id:30} v{v.version:<4} {v.deployed_at:%Y-%m-%d %H:%M} {v.content_hash[:12]}"

@@ -35,10 +35,10 @@ def users_add(
     """Add a user, or update one that exists."""
     from engine.identity.users import add_user
 
-    with ctx.runtime.db.write() as session:
+    with ctx.service.db.write() as session:
         add_user(
             session,
-            ctx.runtime.clock,
+            ctx.service.clock,
             username,
             password=password,
             roles=list(roles) or None,
@@ -69,11 +69,11 @@ def users_demo(ctx: Context) -> None:
 
     if os.environ.get("REDRESSAL_ENV") == "production":
         fail("demo users are never created when REDRESSAL_ENV=production")
-    with ctx.runtime.db.write() as session:
+    with ctx.service.db.write() as session:
         for username, (roles, groups) in DEMO_USERS.items():
             add_user(
                 session,
-                ctx.runtime.clock,
+                ctx.service.clock,
                 username,
                 password="demo",
                 roles=roles,
@@ -89,7 +89,7 @@ def users_demo(ctx: Context) -> None:
 def users_list(ctx: Context) -> None:
     from engine.identity.users import list_users
 
-    with ctx.runtime.db.read() as session:
+    with ctx.service.db.read() as session:
         for user in list_users(session):
             groups = ",".join(sorted(m.group_id for m in user.memberships))
             click.echo(f"{user.username:20} roles={user.roles or '-':30} groups={groups or '-'}")
@@ -108,7 +108,7 @@ def users_token(ctx, username: str, days: float, label: str) -> None:
     from engine.identity.tokens import issue_for
 
     token, expires = issue_for(
-        ctx.runtime.db, ctx.runtime.clock, username, dt.timedelta(days=days), label=label[:80]
+        ctx.service.db, ctx.service.clock, username, dt.timedelta(days=days), label=label[:80]
     )
     click.echo(token)
     click.echo(f"expires {expires.isoformat()}", err=True)

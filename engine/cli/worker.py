@@ -10,12 +10,12 @@ import click
 from engine.cli.base import Context, cli, handles_errors, pass_ctx
 
 
-def background_jobs(runtime) -> list:
+def background_jobs(service) -> list:
     """Jobs besides timers that a worker runs: the outbox sender, and forgetting old idempotency answers."""
     from engine.idempotency.store import IdempotencyStore
     from engine.letters import outbox_job
 
-    store = IdempotencyStore(runtime.db, runtime.clock)
+    store = IdempotencyStore(service.db, service.clock)
 
     def purge_idempotency() -> None:
         try:
@@ -23,7 +23,7 @@ def background_jobs(runtime) -> list:
         except Exception:  # the next run tries again; never stop the scheduler
             logging.getLogger(__name__).exception("purging idempotency keys failed")
 
-    return [(outbox_job(runtime), 5.0), (purge_idempotency, 3600.0)]
+    return [(outbox_job(service), 5.0), (purge_idempotency, 3600.0)]
 
 
 @cli.command("worker")
@@ -41,7 +41,7 @@ def worker(ctx: Context, interval: float) -> None:
     click.echo("Redressal worker started: firing due timers")
     try:
         start_scheduler(
-            ctx.runtime, blocking=True, interval=interval, extra_jobs=background_jobs(ctx.runtime)
+            ctx.service, blocking=True, interval=interval, extra_jobs=background_jobs(ctx.service)
         )
     except (KeyboardInterrupt, SystemExit):
         click.echo("worker stopped")

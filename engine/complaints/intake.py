@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.cases.service import Runtime
+from engine.cases.service import CaseService
 from engine.complaints import tracking
 from engine.core.actors import COMPLAINANT, Actor
 from engine.core.errors import FormInvalid
@@ -41,9 +41,9 @@ def flatten(payload: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _form_keys(runtime: Runtime) -> frozenset[str] | None:
-    with runtime.db.reading() as conn:
-        version = runtime.specs.latest(conn, PROCESS_ID)
+def _form_keys(service: CaseService) -> frozenset[str] | None:
+    with service.db.reading() as conn:
+        version = service.specs.latest(conn, PROCESS_ID)
     form = version.forms.get(START_FORM)
     if form is None:
         return None
@@ -74,7 +74,7 @@ def start_data(
 
 
 def submit(
-    runtime: Runtime,
+    service: CaseService,
     payload: Mapping[str, Any],
     actor: Actor | None,
     *,
@@ -95,24 +95,24 @@ def submit(
     if default_jurisdiction and not payload.get("jurisdiction"):
         payload["jurisdiction"] = default_jurisdiction
     if payload.get("received_at") is None:
-        payload["received_at"] = runtime.clock.now().isoformat()
+        payload["received_at"] = service.clock.now().isoformat()
     if actor is not None and not payload.get("received_by"):
         payload["received_by"] = actor.username
     payload = {k: v for k, v in payload.items() if v is not None}
-    data, back = start_data(payload, _form_keys(runtime))
+    data, back = start_data(payload, _form_keys(service))
     issued: list[str] = []
 
     def with_token(conn, case_id: int, result) -> None:
         # The token is written in the case's own transaction: never a complaint nobody can track. `within`
         # gets the answer in that transaction too (an Idempotency-Key's stored answer).
-        issued.append(tracking.issue_in(conn, runtime.clock, case_id))
+        issued.append(tracking.issue_in(conn, service.clock, case_id))
         if within is not None:
             within(
                 conn, {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}
             )
 
     try:
-        result = runtime.start_case(PROCESS_ID, data, actor or COMPLAINANT, within=with_token)
+        result = service.start_case(PROCESS_ID, data, actor or COMPLAINANT, within=with_token)
     except FormInvalid as exc:
         raise FormInvalid({back.get(k, k): v for k, v in exc.errors.items()}, exc.detail) from None
     return {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}

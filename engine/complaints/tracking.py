@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.bpmn import workflow as wfx
-from engine.cases.service import CaseResult, Runtime
+from engine.cases.service import CaseResult, CaseService
 from engine.cases.store import CASE, CASE_COLUMNS
 from engine.complaints.tables import CaseTracking
 from engine.core.actors import COMPLAINANT
@@ -85,17 +85,17 @@ def _response_due(conn, case_id: int, data: dict[str, Any], now: dt.datetime, pr
         return None
 
 
-def view(runtime: Runtime, reference: str) -> dict[str, Any]:
+def view(service: CaseService, reference: str) -> dict[str, Any]:
     """Status, stage, key dates, the decision once it was sent, and what the complainant may send now."""
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         row = conn.execute(
             select(*CASE_COLUMNS, CASE.c.closed_at).where(CASE.c.reference == reference)
         ).first()
         if row is None:
             raise NotFound(NOT_FOUND)
-        work = runtime._load(conn, row)
+        work = service._load(conn, row)
         data = wfx.case_data(work.wf)
-        due = _response_due(conn, row.id, data, runtime.clock.now(), runtime.sla_profiles)
+        due = _response_due(conn, row.id, data, service.clock.now(), service.sla_profiles)
     waiting = set(wfx.waiting_messages(work.wf)) if not work.wf.completed else set()
     decision = None
     if data.get("letter_sent_at"):
@@ -124,12 +124,12 @@ def view(runtime: Runtime, reference: str) -> dict[str, Any]:
     }
 
 
-def send(runtime: Runtime, reference: str, kind: str, text: str, received_at: dt.datetime) -> CaseResult:
+def send(service: CaseService, reference: str, kind: str, text: str, received_at: dt.datetime) -> CaseResult:
     """Deliver the complainant's message; MessageNotExpected (409) when the case does not wait for it."""
     if kind == "withdraw":
-        return runtime.withdraw(reference, COMPLAINANT, reason=text)
+        return service.withdraw(reference, COMPLAINANT, reason=text)
     payload = {"text": text, "received_at": received_at.isoformat(), "channel": "web"}
     try:
-        return runtime.deliver_message(reference, MESSAGES[kind], payload, COMPLAINANT)
+        return service.deliver_message(reference, MESSAGES[kind], payload, COMPLAINANT)
     except MessageNotExpected:
         raise MessageNotExpected(f"the case does not wait for a message of type '{kind}' now") from None

@@ -218,14 +218,14 @@ def requeue_failed(db: Database, clock: Clock, ids: list[int] | None = None) -> 
     return result.rowcount
 
 
-def outbox_job(runtime) -> Callable[[], None]:
+def outbox_job(service) -> Callable[[], None]:
     """The worker's periodic job: send what is due with the transport the environment configures."""
     transport = transport_from_env()
     log.info("outbox sender delivers through %r", transport)
 
     def job() -> None:
         try:
-            sent = send_due(runtime.db, runtime.clock, transport)
+            sent = send_due(service.db, service.clock, transport)
         except Exception:
             log.exception("outbox sender run failed; rows stay queued for the next run")
             return

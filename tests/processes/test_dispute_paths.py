@@ -17,8 +17,8 @@ from tests.support.paths import COMPLAINT, DISPUTE, Desk
 
 
 @pytest.fixture
-def desk(runtime, clock) -> Desk:
-    return Desk(runtime, clock)
+def desk(service, clock) -> Desk:
+    return Desk(service, clock)
 
 
 def consent_and_notice(desk: Desk, dispute: str) -> None:

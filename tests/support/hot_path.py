@@ -18,10 +18,10 @@ RENAME = update(CASE).where(CASE.c.reference == bindparam("b_ref"), CASE.c.versi
 COUNT_AUDIT = select(func.count()).select_from(AuditEvent.__table__)
 
 
-def started(runtime):
+def started(service):
     """A handler and a case of the lifecycle fixture process, started through the engine."""
-    hana = make_user(runtime, "hana", "handlers")
-    return hana, runtime.start_case("lifecycle", {}, hana)
+    hana = make_user(service, "hana", "handlers")
+    return hana, service.start_case("lifecycle", {}, hana)
 
 
 def prepared_here(conn) -> list[str]:

@@ -1,6 +1,6 @@
 """Builders for the engine-level path tests: the real processes, driven the way people drive them.
 
-`Desk` is a complaints desk on one runtime: it deploys `processes/` with `forms/`, knows one person per group,
+`Desk` is a complaints desk on one service: it deploys `processes/` with `forms/`, knows one person per group,
 and offers what people do (file a complaint, complete the task that shows a form, send a message, withdraw,
 let time pass so the timer worker fires what is due) and what they see afterwards (status, stage, tasks,
 letters queued, deadlines, history). Every action goes through an engine service, which reloads the case
@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.cases.service import CaseResult, Runtime
+from engine.cases.service import CaseResult, CaseService
 from engine.cases.tables import Case
 from engine.core.actors import COMPLAINANT, Actor
 from engine.core.clock import FixedClock
@@ -145,10 +145,10 @@ FORM_DATA: dict[str, dict[str, Any]] = {
 class Desk:
     """A complaints desk: the deployed processes, one person per group, and the clock on the wall."""
 
-    def __init__(self, runtime: Runtime, clock: FixedClock) -> None:
-        self.runtime = runtime
+    def __init__(self, service: CaseService, clock: FixedClock) -> None:
+        self.service = service
         self.clock = clock
-        deploy(runtime, ROOT / "processes", forms=ROOT / "forms")
+        deploy(service, ROOT / "processes", forms=ROOT / "forms")
         self.handler = self._person("hana", "handlers")
         self.supervisor = self._person("sam", "supervisors", roles=("supervisor",))
         self.safety = self._person("sia", "safety")
@@ -160,10 +160,10 @@ class Desk:
             "safety": self.safety,
             "disputes": self.disputes,
         }
-        self.worker = TimerWorker(runtime, name="paths")
+        self.worker = TimerWorker(service, name="paths")
 
     def _person(self, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)) -> Actor:
-        with self.runtime.db.write() as session:
+        with self.service.db.write() as session:
             add_user(
                 session,
                 self.clock,
@@ -172,14 +172,14 @@ class Desk:
                 groups=list(groups),
                 email=f"{username}@staff.example",
             )
-        with self.runtime.db.read() as session:
+        with self.service.db.read() as session:
             return load_actor(session, username)
 
     # --- what people do ----------------------------------------------------------------------------------
 
     def file(self, **overrides: Any) -> str:
         """Staff log a complaint with the intake form; returns its reference."""
-        return self.runtime.start_case(COMPLAINT, intake(**overrides), self.handler).reference
+        return self.service.start_case(COMPLAINT, intake(**overrides), self.handler).reference
 
     def task(self, ref: str, form_id: str) -> dict[str, Any]:
         tasks = [t for t in self.case(ref)["tasks"] if t["form"] == form_id]
@@ -190,16 +190,16 @@ class Desk:
         """The member of the task's group (or `as_`) fills in the form with the defaults plus `data`."""
         task = self.task(ref, form_id)
         actor = as_ or self.by_group[task["group"]]
-        return self.runtime.complete_task(task["id"], {**FORM_DATA.get(form_id, {}), **data}, actor)
+        return self.service.complete_task(task["id"], {**FORM_DATA.get(form_id, {}), **data}, actor)
 
     def tell(
         self, ref: str, message: str, payload: Mapping[str, Any] | None = None, as_: Actor = COMPLAINANT
     ) -> CaseResult:
         """A named message reaches the case (the complainant or a provider answered)."""
-        return self.runtime.deliver_message(ref, message, dict(payload or {}), as_)
+        return self.service.deliver_message(ref, message, dict(payload or {}), as_)
 
     def withdraw(self, ref: str, reason: str = "Sorted it out with the branch.") -> CaseResult:
-        return self.runtime.withdraw(ref, self.handler, reason)
+        return self.service.withdraw(ref, self.handler, reason)
 
     def wait(self, **delta: float) -> int:
         """Let time pass, then let the timer worker fire what is due; returns how many timers fired."""
@@ -236,7 +236,7 @@ class Desk:
     # --- what people see ---------------------------------------------------------------------------------
 
     def case(self, ref: str) -> dict[str, Any]:
-        return self.runtime.case_detail(ref)
+        return self.service.case_detail(ref)
 
     def state(self, ref: str) -> tuple[str, str | None, list[str]]:
         """(status, stage, ready task ids) as a list or a detail page shows them."""
@@ -268,21 +268,21 @@ class Desk:
 
     def letters(self, ref: str) -> list[str]:
         """Templates of the letters queued to the complainant, in order."""
-        with self.runtime.db.read() as session:
+        with self.service.db.read() as session:
             rows = session.scalars(
                 select(Outbox).where(Outbox.case_id == self._case_id(session, ref)).order_by(Outbox.id)
             ).all()
         return [r.template for r in rows if not r.recipient.endswith("@staff.example")]
 
     def staff_mails(self, ref: str) -> list[tuple[str, str]]:
-        with self.runtime.db.read() as session:
+        with self.service.db.read() as session:
             rows = session.scalars(
                 select(Outbox).where(Outbox.case_id == self._case_id(session, ref)).order_by(Outbox.id)
             ).all()
         return [(r.template, r.recipient) for r in rows if r.recipient.endswith("@staff.example")]
 
     def deadlines(self, ref: str) -> dict[str, CaseDeadline]:
-        with self.runtime.db.read() as session:
+        with self.service.db.read() as session:
             rows = session.scalars(
                 select(CaseDeadline).where(CaseDeadline.case_id == self._case_id(session, ref))
             ).all()
@@ -291,7 +291,7 @@ class Desk:
 
     def pauses(self, ref: str) -> tuple[float, list[CasePause]]:
         """The case's paused seconds so far, and its pause records."""
-        with self.runtime.db.read() as session:
+        with self.service.db.read() as session:
             case = session.scalars(select(Case).where(Case.reference == ref)).one()
             rows = session.scalars(select(CasePause).where(CasePause.case_id == case.id)).all()
             session.expunge_all()
@@ -299,9 +299,9 @@ class Desk:
 
     def required_fields(self, form_id: str) -> list[str]:
         """Dotted keys of the form's required fields, as deployed."""
-        with self.runtime.db.reading() as conn:
+        with self.service.db.reading() as conn:
             for process in (COMPLAINT, DISPUTE):
-                forms = self.runtime.specs.latest(conn, process).forms
+                forms = self.service.specs.latest(conn, process).forms
                 if form_id in forms:
                     return [
                         c["key"]
@@ -320,7 +320,7 @@ class Desk:
         required = self.required_fields(form_id)
         for key in required:
             try:
-                self.runtime.complete_task(task["id"], _without(full, key), actor)
+                self.service.complete_task(task["id"], _without(full, key), actor)
             except FormInvalid as exc:
                 assert key in exc.errors, (form_id, key, exc.errors)
             else:

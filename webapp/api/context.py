@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from engine.cases.service import Runtime
+from engine.cases.service import CaseService
 from engine.evidence.attachments import AttachmentPolicy
 from engine.idempotency.store import IdempotencyStore
 from engine.identity.tokens import TokenCache
 
 
-def runtime() -> Runtime:
+def service() -> CaseService:
     return current_app.extensions["redressal"]
 
 

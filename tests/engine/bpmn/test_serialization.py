@@ -38,9 +38,10 @@ from engine.bpmn.serialization import (
     reference_load_state,
     spec_from_json,
 )
-from engine.cases import references, service
+from engine.cases import references
+from engine.cases import service as case_service
 from engine.cases import store as casework
-from engine.cases.service import Runtime
+from engine.cases.service import CaseService
 from engine.core.clock import FixedClock
 from engine.registry.specs import SpecCache
 from engine.store.db import Database
@@ -84,12 +85,12 @@ def test_state_round_trip_keeps_money_exact_and_spec_out():
     assert len(blob) < 8 * 1024
 
 
-def test_spec_cache_builds_each_version_once(runtime, clock):
+def test_spec_cache_builds_each_version_once(service, clock):
     from tests.conftest import deploy
 
-    deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+    deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
     cache = SpecCache()
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         first = cache.latest(conn, "lifecycle")
         assert cache.latest(conn, "lifecycle") is first
     assert first.spec.name == "lifecycle"
@@ -487,7 +488,7 @@ def test_a_migrated_old_state_is_written_in_the_current_format():
 
 
 def run_engine(
-    tmp_path, name: str, scenario: Callable[[Runtime, FixedClock], None], monkeypatch, fast: bool
+    tmp_path, name: str, scenario: Callable[[CaseService, FixedClock], None], monkeypatch, fast: bool
 ) -> list[dict[str, Any]]:
     """Run `scenario` on a fresh database with the engine saving and loading states through the fast path
     (checked against the registry at every save and load) or through the registry only; returns every
@@ -518,22 +519,22 @@ def run_engine(
         return reference_load_state(blob, spec, subs)
 
     monkeypatch.setattr(casework, "dump_state", checked_dump if fast else registry_dump)
-    monkeypatch.setattr(service, "load_state", checked_load if fast else registry_load)
+    monkeypatch.setattr(case_service, "load_state", checked_load if fast else registry_load)
     db = Database(f"sqlite:///{tmp_path}/{name}-{'fast' if fast else 'registry'}.sqlite3")
     try:
         upgrade(db)
         clock = FixedClock(START)
         with deterministic():
-            scenario(Runtime(db, clock), clock)
+            scenario(CaseService(db, clock), clock)
     finally:
         db.dispose()
     return saved
 
 
-def six_tasks(runtime: Runtime, clock: FixedClock) -> None:
-    deploy(runtime, ROOT / "bench" / "six_tasks.bpmn")
-    actor = make_user(runtime, "hana", "handlers")
-    result = runtime.start_case("Process_complaint6", {"summary": "Fee charged twice"}, actor)
+def six_tasks(service: CaseService, clock: FixedClock) -> None:
+    deploy(service, ROOT / "bench" / "six_tasks.bpmn")
+    actor = make_user(service, "hana", "handlers")
+    result = service.start_case("Process_complaint6", {"summary": "Fee charged twice"}, actor)
     answers = [
         {"summary": "Fee charged twice \u2013 \u201cagain\u201d", "amount": 12.5},
         {"priority": "high", "tags": ["fees", "ü"], "contact": {"email": "a@example.org", "phone": None}},
@@ -544,54 +545,54 @@ def six_tasks(runtime: Runtime, clock: FixedClock) -> None:
     ]
     for answer in answers:
         clock.advance(hours=1)
-        result = runtime.complete_task(result.tasks[0].id, answer, actor)
+        result = service.complete_task(result.tasks[0].id, answer, actor)
     assert result.status == "closed"
 
 
-def lifecycle_cases(runtime: Runtime, clock: FixedClock) -> None:
-    deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-    actor = make_user(runtime, "hana", "handlers")
+def lifecycle_cases(service: CaseService, clock: FixedClock) -> None:
+    deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+    actor = make_user(service, "hana", "handlers")
     good = {"subject": "Fee charged twice", "severity_points": 3, "category": "fees"}
-    first = runtime.start_case("lifecycle", {"subject": "x"}, actor)
-    runtime.complete_task(first.tasks[0].id, good, actor)
+    first = service.start_case("lifecycle", {"subject": "x"}, actor)
+    service.complete_task(first.tasks[0].id, good, actor)
     clock.advance(days=1)
-    assert runtime.deliver_message(first.reference, "complainant_reply", {"accept": True}, actor).status
-    second = runtime.start_case("lifecycle", {}, actor)
-    runtime.complete_task(second.tasks[0].id, good, actor)
-    assert runtime.withdraw(second.reference, actor, "sorted").status == "withdrawn"
+    assert service.deliver_message(first.reference, "complainant_reply", {"accept": True}, actor).status
+    second = service.start_case("lifecycle", {}, actor)
+    service.complete_task(second.tasks[0].id, good, actor)
+    assert service.withdraw(second.reference, actor, "sorted").status == "withdrawn"
 
 
-def timed_cases(runtime: Runtime, clock: FixedClock) -> None:
-    deploy(runtime, FIXTURES / "processes" / "timed.bpmn")
-    actor = make_user(runtime, "hana", "handlers")
+def timed_cases(service: CaseService, clock: FixedClock) -> None:
+    deploy(service, FIXTURES / "processes" / "timed.bpmn")
+    actor = make_user(service, "hana", "handlers")
     for hours in (1, 3):
-        runtime.start_case("timed", {"timer_due": (START + dt.timedelta(hours=hours)).isoformat()}, actor)
+        service.start_case("timed", {"timer_due": (START + dt.timedelta(hours=hours)).isoformat()}, actor)
     clock.set(START + dt.timedelta(hours=2))
-    assert TimerWorker(runtime, "w1").tick() == 1
+    assert TimerWorker(service, "w1").tick() == 1
 
 
-def linked_cases(runtime: Runtime, clock: FixedClock) -> None:
-    deploy(runtime, FIXTURES / "processes" / "linked.bpmn")
-    handler = make_user(runtime, "hana", "handlers")
-    disputes = make_user(runtime, "dora", "disputes")
-    parent = runtime.start_case("parent", {"reason": "rejected"}, handler)
-    child = runtime.case_detail(parent.linked[0])
-    assert runtime.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes).status == "closed"
+def linked_cases(service: CaseService, clock: FixedClock) -> None:
+    deploy(service, FIXTURES / "processes" / "linked.bpmn")
+    handler = make_user(service, "hana", "handlers")
+    disputes = make_user(service, "dora", "disputes")
+    parent = service.start_case("parent", {"reason": "rejected"}, handler)
+    child = service.case_detail(parent.linked[0])
+    assert service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes).status == "closed"
 
 
-def sla_pause_and_resume(runtime: Runtime, clock: FixedClock) -> None:
-    deploy(runtime, FIXTURES / "processes" / "sla.bpmn")
-    actor = make_user(runtime, "hana", "handlers")
-    case = runtime.start_case("sla_case", {"sla_profile": "uk_fca", "received_at": START.isoformat()}, actor)
-    investigate = runtime.complete_task(case.tasks[0].id, {}, actor).tasks[0].id
+def sla_pause_and_resume(service: CaseService, clock: FixedClock) -> None:
+    deploy(service, FIXTURES / "processes" / "sla.bpmn")
+    actor = make_user(service, "hana", "handlers")
+    case = service.start_case("sla_case", {"sla_profile": "uk_fca", "received_at": START.isoformat()}, actor)
+    investigate = service.complete_task(case.tasks[0].id, {}, actor).tasks[0].id
     clock.set(START + dt.timedelta(hours=2))
-    runtime.complete_task(investigate, {"need_info": True}, actor)
+    service.complete_task(investigate, {"need_info": True}, actor)
     clock.set(START + dt.timedelta(days=10, hours=2))
-    runtime.deliver_message(case.reference, "complainant_information", {"documents": 2}, actor)
+    service.deliver_message(case.reference, "complainant_information", {"documents": 2}, actor)
 
 
-def complaint_escalated_to_a_dispute(runtime: Runtime, clock: FixedClock) -> None:
-    desk = Desk(runtime, clock)
+def complaint_escalated_to_a_dispute(service: CaseService, clock: FixedClock) -> None:
+    desk = Desk(service, clock)
     ref = desk.file(complainant={"name": "Ada"}, channel="letter")
     desk.complete(ref, "obtain_contact", contact_email="ada@example.org")
     desk.complete(ref, "acknowledgement")
@@ -617,8 +618,8 @@ def complaint_escalated_to_a_dispute(runtime: Runtime, clock: FixedClock) -> Non
     assert desk.state(ref)[0] == "closed"
 
 
-def complaint_deadlines_missed(runtime: Runtime, clock: FixedClock) -> None:
-    desk = Desk(runtime, clock)
+def complaint_deadlines_missed(service: CaseService, clock: FixedClock) -> None:
+    desk = Desk(service, clock)
     ref = desk.acknowledged(jurisdiction="other", category="lending", product="Mortgage 0042")
     desk.complete(ref, "assessment", category="lending", complexity="complex")
     desk.wait_until(START + dt.timedelta(weeks=4, minutes=1))

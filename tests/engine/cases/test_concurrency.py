@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from engine.cases.service import Runtime
+from engine.cases.service import CaseService
 from engine.cases.tables import AuditEvent
 from engine.core.errors import ConflictError, TaskNotReady
 from engine.store.db import Database
@@ -51,7 +51,7 @@ def test_two_threads_completing_one_task(lifecycle, rounds):
     for _ in range(rounds):
         task = lifecycle.start_case("lifecycle", {}, hana).tasks[0]
         # two runtimes, as two web workers would have: nothing shared but the database
-        other = Runtime(lifecycle.db, lifecycle.clock)
+        other = CaseService(lifecycle.db, lifecycle.clock)
         results = _race(
             [
                 lambda t=task: lifecycle.complete_task(t.id, GOOD, hana),
@@ -68,12 +68,12 @@ def test_two_threads_completing_one_task(lifecycle, rounds):
 def _worker(url: str, task_ids: list[str], barrier, queue) -> None:
     from engine.core.actors import Actor
 
-    runtime = Runtime(Database(url))
+    service = CaseService(Database(url))
     actor = Actor("proc", frozenset({"handlers"}))
     for task_id in task_ids:
         barrier.wait()
         try:
-            runtime.complete_task(task_id, GOOD, actor)
+            service.complete_task(task_id, GOOD, actor)
             queue.put(("ok", task_id))
         except ConflictError as exc:
             queue.put(("conflict", task_id, type(exc).__name__))
@@ -83,10 +83,10 @@ def _worker(url: str, task_ids: list[str], barrier, queue) -> None:
 
 @pytest.mark.postgres
 def test_two_processes_completing_the_same_tasks_on_postgresql(pg, clock):
-    runtime = Runtime(pg, clock)
-    deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-    hana = make_user(runtime, "hana", "handlers")
-    task_ids = [runtime.start_case("lifecycle", {}, hana).tasks[0].id for _ in range(10)]
+    service = CaseService(pg, clock)
+    deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+    hana = make_user(service, "hana", "handlers")
+    task_ids = [service.start_case("lifecycle", {}, hana).tasks[0].id for _ in range(10)]
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
     queue = ctx.Queue()
@@ -112,8 +112,8 @@ def test_a_claim_racing_two_completions_loses_or_wins_cleanly(lifecycle):
         results = _race(
             [
                 lambda t=task: lifecycle.complete_task(t.id, GOOD, hana),
-                lambda t=task: Runtime(lifecycle.db, lifecycle.clock).complete_task(t.id, GOOD, hana),
-                lambda t=task: Runtime(lifecycle.db, lifecycle.clock).claim_task(t.id, olga),
+                lambda t=task: CaseService(lifecycle.db, lifecycle.clock).complete_task(t.id, GOOD, hana),
+                lambda t=task: CaseService(lifecycle.db, lifecycle.clock).claim_task(t.id, olga),
             ]
         )
         losses = [r for r in results if isinstance(r, Exception)]

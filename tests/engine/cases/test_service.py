@@ -28,8 +28,8 @@ def only_task(result):
     return result.tasks[0]
 
 
-def count(runtime, model, **where):
-    with runtime.db.read() as session:
+def count(service, model, **where):
+    with service.db.read() as session:
         query = select(func.count()).select_from(model)
         for key, value in where.items():
             query = query.where(getattr(model, key) == value)
@@ -195,42 +195,42 @@ def test_due_timer_fires_once_and_closes_the_case(lifecycle, handler, clock):
     assert lifecycle.fire_timer(timer["id"]) is None  # gone: fires exactly once
 
 
-def test_running_cases_keep_their_version(runtime, handler, tmp_path):
+def test_running_cases_keep_their_version(service, handler, tmp_path):
     source = (FIXTURES / "processes" / "lifecycle.bpmn").read_text()
     v1 = tmp_path / "v1" / "lifecycle.bpmn"
     v1.parent.mkdir()
     v1.write_text(source)
-    assert deploy(runtime, v1, forms=FIXTURES / "forms")[0].version == 1
-    assert deploy(runtime, v1, forms=FIXTURES / "forms")[0].created is False  # identical: no-op
-    old = runtime.start_case("lifecycle", {}, handler)
+    assert deploy(service, v1, forms=FIXTURES / "forms")[0].version == 1
+    assert deploy(service, v1, forms=FIXTURES / "forms")[0].created is False  # identical: no-op
+    old = service.start_case("lifecycle", {}, handler)
     v2 = tmp_path / "v2" / "lifecycle.bpmn"
     v2.parent.mkdir()
     v2.write_text(source.replace('value="assessment"', 'value="triage"'))
-    assert deploy(runtime, v2, forms=FIXTURES / "forms")[0].version == 2
-    new = runtime.start_case("lifecycle", {}, handler)
+    assert deploy(service, v2, forms=FIXTURES / "forms")[0].version == 2
+    new = service.start_case("lifecycle", {}, handler)
     assert (old.process_version, old.stage) == (1, "assessment")
     assert (new.process_version, new.stage) == (2, "triage")
-    done = runtime.complete_task(only_task(old).id, GOOD, handler)
+    done = service.complete_task(only_task(old).id, GOOD, handler)
     assert done.process_version == 1
 
 
-def test_linked_case_escalates_the_parent_until_it_closes(runtime, handler):
-    deploy(runtime, FIXTURES / "processes" / "linked.bpmn")
-    disputes = make_user(runtime, "dora", "disputes")
-    parent = runtime.start_case("parent", {"reason": "rejected"}, handler)
+def test_linked_case_escalates_the_parent_until_it_closes(service, handler):
+    deploy(service, FIXTURES / "processes" / "linked.bpmn")
+    disputes = make_user(service, "dora", "disputes")
+    parent = service.start_case("parent", {"reason": "rejected"}, handler)
     assert parent.status == "escalated" and parent.stage == "escalated" and len(parent.linked) == 1
     child_ref = parent.linked[0]
-    child = runtime.case_detail(child_ref)
+    child = service.case_detail(child_ref)
     assert child["data"]["referral"] == {"parent_reference": parent.reference, "why": "rejected"}
-    assert [c["reference"] for c in runtime.case_detail(parent.reference)["linked_cases"]] == [child_ref]
+    assert [c["reference"] for c in service.case_detail(parent.reference)["linked_cases"]] == [child_ref]
     assert child["linked_cases"] == [
         {"reference": parent.reference, "process_id": "parent", "status": "escalated", "relation": "parent"}
     ]
     with pytest.raises(PermissionDenied):
-        runtime.complete_task(child["tasks"][0]["id"], {}, handler)
-    closed_child = runtime.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes)
+        service.complete_task(child["tasks"][0]["id"], {}, handler)
+    closed_child = service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes)
     assert closed_child.status == "closed"
-    after = runtime.case_detail(parent.reference)
+    after = service.case_detail(parent.reference)
     assert (after["status"], after["outcome"]) == ("closed", "upheld")
     assert after["data"]["child_result"] == {"decision": "upheld", "child": child_ref}
     assert [h["action"] for h in after["history"]] == [
@@ -241,11 +241,11 @@ def test_linked_case_escalates_the_parent_until_it_closes(runtime, handler):
     ]
 
 
-def test_reserved_and_private_keys_are_refused(runtime, handler):
-    deploy(runtime, FIXTURES.parent.parent / "bench" / "six_tasks.bpmn")
-    started = runtime.start_case("Process_complaint6", {}, handler)
+def test_reserved_and_private_keys_are_refused(service, handler):
+    deploy(service, FIXTURES.parent.parent / "bench" / "six_tasks.bpmn")
+    started = service.start_case("Process_complaint6", {}, handler)
     with pytest.raises(FormInvalid) as err:
-        runtime.complete_task(only_task(started).id, {"__class__": 1, "deadline": 2}, handler)
+        service.complete_task(only_task(started).id, {"__class__": 1, "deadline": 2}, handler)
     assert set(err.value.errors) == {"__class__", "deadline"}
 
 
@@ -267,10 +267,10 @@ def test_data_that_stored_cases_would_misread_is_refused_and_nothing_is_written(
 
 
 def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handler, monkeypatch):
-    import engine.cases.service as service
+    import engine.cases.service as case_service
 
     draws = iter(["LIF-2026-AAAAAAAA", "LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB"])
-    monkeypatch.setattr(service, "new_reference", lambda prefix, now: next(draws))
+    monkeypatch.setattr(case_service, "new_reference", lambda prefix, now: next(draws))
     first = lifecycle.start_case("lifecycle", {}, handler)
     second = lifecycle.start_case("lifecycle", {}, handler)  # collides once, then starts afresh
     assert (first.reference, second.reference) == ("LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB")
@@ -280,12 +280,12 @@ def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handle
     assert count(lifecycle, Case) == 2
 
 
-def test_redeploying_an_older_version_rolls_back_as_a_new_version(runtime, handler, tmp_path):
+def test_redeploying_an_older_version_rolls_back_as_a_new_version(service, handler, tmp_path):
     source = (FIXTURES / "processes" / "lifecycle.bpmn").read_text()
     v1 = tmp_path / "v1" / "lifecycle.bpmn"
     v2 = tmp_path / "v2" / "lifecycle.bpmn"
     for path, text in ((v1, source), (v2, source.replace('value="assessment"', 'value="triage"'))):
         path.parent.mkdir()
         path.write_text(text)
-    assert [deploy(runtime, p, forms=FIXTURES / "forms")[0].version for p in (v1, v2, v1)] == [1, 2, 3]
-    assert runtime.start_case("lifecycle", {}, handler).stage == "assessment"  # v3 has v1's content
+    assert [deploy(service, p, forms=FIXTURES / "forms")[0].version for p in (v1, v2, v1)] == [1, 2, 3]
+    assert service.start_case("lifecycle", {}, handler).stage == "assessment"  # v3 has v1's content

@@ -20,24 +20,24 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def sla(runtime):
-    deploy(runtime, FIXTURES / "processes" / "sla.bpmn")
-    return runtime
+def sla(service):
+    deploy(service, FIXTURES / "processes" / "sla.bpmn")
+    return service
 
 
-def timers_by_element(runtime, reference):
+def timers_by_element(service, reference):
     return {
-        t["bpmn_id"]: t["due_at"] for t in runtime.case_detail(reference)["timers"] if t["kind"] == "bpmn"
+        t["bpmn_id"]: t["due_at"] for t in service.case_detail(reference)["timers"] if t["kind"] == "bpmn"
     }
 
 
-def deadlines(runtime):
-    with runtime.db.read() as session:
+def deadlines(service):
+    with service.db.read() as session:
         return {d.name: d for d in session.scalars(select(CaseDeadline))}
 
 
-def start(runtime, actor, profile):
-    case = runtime.start_case("sla_case", {"sla_profile": profile, "received_at": START.isoformat()}, actor)
+def start(service, actor, profile):
+    case = service.start_case("sla_case", {"sla_profile": profile, "received_at": START.isoformat()}, actor)
     return case.reference, case.tasks[0].id
 
 

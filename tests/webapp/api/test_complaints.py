@@ -10,8 +10,8 @@ from engine.idempotency.store import HEADER
 from tests.webapp.conftest import complaint, problem_of
 
 
-def _count_cases(runtime) -> int:
-    with runtime.db.read() as session:
+def _count_cases(service) -> int:
+    with service.db.read() as session:
         return session.scalar(select(func.count()).select_from(Case))
 
 
