@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from engine.errors import Problem
+from engine.core.errors import Problem
 from engine.registry.elements import CAMUNDA, local
 
 # --- JUEL (Camunda's expression language) --------------------------------------------------------------

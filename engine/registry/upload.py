@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.actors import Actor
-from engine.errors import PermissionDenied, Problem, ProcessInvalid
+from engine.core.actors import Actor
+from engine.core.errors import PermissionDenied, Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
 from engine.registry.deploy import DeployResult, deploy_bundle
 from engine.registry.validate import validate_bundle
@@ -18,7 +18,7 @@ DEPLOYERS = frozenset({"process_owner", "admin"})
 
 
 def deploy_files(
-    runtime, files: Iterable[tuple[str, bytes]], actor: Actor, warnings: list[Problem] | None = None
+    service, files: Iterable[tuple[str, bytes]], actor: Actor, warnings: list[Problem] | None = None
 ) -> list[DeployResult]:
     """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem.
 
@@ -40,5 +40,5 @@ def deploy_files(
     parsed = validate_bundle(bundle)
     if warnings is not None:
         warnings.extend(w for proc in parsed for w in proc.warnings)
-    with runtime.db.write() as session:
-        return deploy_bundle(session, parsed, runtime.clock, actor.username)
+    with service.db.write() as session:
+        return deploy_bundle(session, parsed, service.clock, actor.username)

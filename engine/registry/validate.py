@@ -18,9 +18,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine import form_properties
-from engine import forms as form_defs
-from engine.errors import Problem, ProcessInvalid
+from engine.bpmn.scripting import check_expression, check_script
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import lint
 from engine.registry.bundle import Bundle
 from engine.registry.elements import (
@@ -33,7 +32,8 @@ from engine.registry.elements import (
     read_dmn_code,
 )
 from engine.registry.refusals import element_of, reword
-from engine.scripting import check_expression, check_script
+from engine.task_forms import properties as form_properties
+from engine.task_forms import schema as form_defs
 
 
 @dataclass

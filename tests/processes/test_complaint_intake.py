@@ -8,21 +8,21 @@ import shutil
 
 import pytest
 
-from engine.errors import FormInvalid
+from engine.core.errors import FormInvalid
 from tests.conftest import ROOT, deploy, make_user
-from tests.processes.paths import COMPLAINT, FORM_DATA, Desk, intake
+from tests.support.paths import COMPLAINT, FORM_DATA, Desk, intake
 
 
 @pytest.fixture
-def desk(runtime, clock) -> Desk:
-    return Desk(runtime, clock)
+def desk(service, clock) -> Desk:
+    return Desk(service, clock)
 
 
 def test_a_complaint_without_category_product_jurisdiction_or_consent_starts(desk):
     data = intake(channel="web")
     for key in ("category", "product", "jurisdiction", "consent_to_process", "received_by"):
         del data[key]
-    ref = desk.runtime.start_case(COMPLAINT, data, desk.handler).reference
+    ref = desk.service.start_case(COMPLAINT, data, desk.handler).reference
     case = desk.case(ref)
     assert case["data"]["category"] is None and case["data"]["product"] is None
     assert case["data"]["sla_profile"] == "default"
@@ -32,7 +32,7 @@ def test_a_complaint_without_category_product_jurisdiction_or_consent_starts(des
 def test_the_assessment_requires_category_and_product(desk):
     data = intake()
     del data["category"], data["product"]
-    ref = desk.runtime.start_case(COMPLAINT, data, desk.handler).reference
+    ref = desk.service.start_case(COMPLAINT, data, desk.handler).reference
     desk.complete(ref, "acknowledgement")
     for key in ("category", "product"):
         with pytest.raises(FormInvalid) as exc:
@@ -77,7 +77,7 @@ def test_an_unknown_jurisdiction_is_refused_by_the_form(desk):
     assert list(exc.value.errors) == ["jurisdiction"]
 
 
-def test_a_case_started_before_the_change_keeps_its_version(runtime, clock, tmp_path):
+def test_a_case_started_before_the_change_keeps_its_version(service, clock, tmp_path):
     """The assessment asks for the product from version 2 on; a case started on version 1 is assessed with
     version 1's form, and a new case with version 2's."""
     old_forms = tmp_path / "forms"
@@ -85,17 +85,17 @@ def test_a_case_started_before_the_change_keeps_its_version(runtime, clock, tmp_
     assessment = json.loads((old_forms / "assessment.json").read_text())
     assessment["components"] = [c for c in assessment["components"] if c.get("key") != "product"]
     (old_forms / "assessment.json").write_text(json.dumps(assessment))
-    deploy(runtime, ROOT / "processes", forms=old_forms)
-    olga = make_user(runtime, "olga", "handlers")
-    before = runtime.start_case(COMPLAINT, intake(), olga).reference
+    deploy(service, ROOT / "processes", forms=old_forms)
+    olga = make_user(service, "olga", "handlers")
+    before = service.start_case(COMPLAINT, intake(), olga).reference
 
-    desk = Desk(runtime, clock)  # deploys processes/ with forms/: version 2
+    desk = Desk(service, clock)  # deploys processes/ with forms/: version 2
     after = desk.file()
     without_product = {k: v for k, v in FORM_DATA["assessment"].items() if k != "product"}
     for ref in (before, after):
         desk.complete(ref, "acknowledgement")
     with pytest.raises(FormInvalid) as exc:
-        runtime.complete_task(desk.task(after, "assessment")["id"], without_product, desk.handler)
+        service.complete_task(desk.task(after, "assessment")["id"], without_product, desk.handler)
     assert list(exc.value.errors) == ["product"]
-    runtime.complete_task(desk.task(before, "assessment")["id"], without_product, desk.handler)
+    service.complete_task(desk.task(before, "assessment")["id"], without_product, desk.handler)
     assert desk.state(before)[1] == "investigation"

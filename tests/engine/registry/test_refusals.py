@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import Problem, ProcessInvalid
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import load_bundle, validate_bundle
 from engine.registry.refusals import reword
 from tests.conftest import FIXTURES, ROOT

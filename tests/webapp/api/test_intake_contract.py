@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.mail import LANGUAGES, resolve_language
+from engine.letters import LANGUAGES, resolve_language
 from engine.registry import load_bundle
 from tests.conftest import deploy
 from tests.webapp.conftest import FIXTURES, INTAKE_FORM, complaint, problem_of
@@ -125,7 +125,7 @@ def test_staff_may_set_every_staff_only_field(client, processes, handler):
     assert (data["channel"], data["received_by"]) == ("in_person", "Branch 4")
 
 
-def test_the_intake_form_decides_which_fields_are_staff_only(client, runtime, tmp_path):
+def test_the_intake_form_decides_which_fields_are_staff_only(client, service, tmp_path):
     """A process owner marks `subject` staff-only in the form: the public intake refuses it from then on."""
     form = json.loads(INTAKE_FORM.read_text())
     for group in form["components"]:
@@ -134,7 +134,7 @@ def test_the_intake_form_decides_which_fields_are_staff_only(client, runtime, tm
                 comp["properties"] = {"staff_only": "true"}
     (tmp_path / "complaint_intake.json").write_text(json.dumps(form))
     deploy(
-        runtime,
+        service,
         FIXTURES / "processes" / "complaint_handling.bpmn",
         FIXTURES / "processes" / "dispute_resolution.bpmn",
         FIXTURES / "forms" / "review.json",
@@ -149,7 +149,7 @@ def test_the_intake_form_decides_which_fields_are_staff_only(client, runtime, tm
 
 
 def test_a_misspelt_form_property_is_refused_at_deploy(tmp_path):
-    from engine.errors import ProcessInvalid
+    from engine.core.errors import ProcessInvalid
     from engine.registry import validate_bundle
 
     form = json.loads(INTAKE_FORM.read_text())

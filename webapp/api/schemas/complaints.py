@@ -5,8 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from engine import jurisdictions, language_tags
-from engine.tracking import MESSAGES
+from engine.complaints.tracking import MESSAGES
+from engine.deadlines import jurisdictions
+from engine.task_forms import language_tags
 from webapp.api.schemas.common import Strict, Text
 
 CHANNELS = ("web", "email", "phone", "letter", "in_person", "anonymous")
