@@ -27,8 +27,8 @@ ALIASES = {
     "accessibility_needs": "complainant.accessibility_needs",
     "consent": "consent_to_process",  # kept: the API's older name for the agreement to data use
 }
-# Only when the process has no intake form to say so (the form marks its own: `properties.staff_only`).
-STAFF_ONLY_WITHOUT_FORM = {"received_at": (), "received_by": ()}
+# Staff-only in the API's contract whatever the form says; the form marks more (`properties.staff_only`).
+STAFF_ONLY_ALWAYS: dict[str, tuple[str, ...]] = {"received_at": (), "received_by": ()}
 
 
 def flatten(payload: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -51,7 +51,7 @@ def _intake_form(service: CaseService) -> dict[str, Any] | None:
 
 def staff_only_refusals(payload: Mapping[str, Any], form: Mapping[str, Any] | None) -> dict[str, list[str]]:
     """The fields of a public complaint that only staff may set, by API path, each with its message."""
-    marked = staff_only_fields(form) if form is not None else STAFF_ONLY_WITHOUT_FORM
+    marked = {**STAFF_ONLY_ALWAYS, **(staff_only_fields(form) if form is not None else {})}
     refused: dict[str, list[str]] = {}
     for path, value in flatten(payload).items():
         public = marked.get(ALIASES.get(path, path))

@@ -163,3 +163,22 @@ def test_a_misspelt_form_property_is_refused_at_deploy(tmp_path):
     messages = [p.message for p in err.value.problems]
     assert any("staff_only" in m and "'yes'" in m for m in messages), messages
     assert any("codes" in m and "'iso639'" in m for m in messages), messages
+
+
+def test_received_at_and_by_stay_staff_only_with_a_form_that_marks_nothing(client, service, tmp_path):
+    form = json.loads(INTAKE_FORM.read_text())
+    for group in form["components"]:
+        for comp in group.get("components", []):
+            comp.pop("properties", None)
+    (tmp_path / "complaint_intake.json").write_text(json.dumps(form))
+    deploy(
+        service,
+        FIXTURES / "processes" / "complaint_handling.bpmn",
+        FIXTURES / "processes" / "dispute_resolution.bpmn",
+        FIXTURES / "forms" / "review.json",
+        FIXTURES / "forms" / "referral.json",
+        tmp_path / "complaint_intake.json",
+    )
+    body = complaint(received_at="2026-11-20T10:00:00+00:00", received_by="Someone")
+    refused = problem_of(client.post("/api/v1/complaints", json=body), 422)
+    assert set(refused["errors"]) == {"received_at", "received_by"}
