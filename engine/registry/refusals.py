@@ -107,7 +107,7 @@ def _event_reference(text: str, node: etree._Element | None) -> str | None:
 
 
 def _decision(text: str, node: etree._Element | None) -> str | None:
-    match = re.match(r'No DMN Diagram available with id "([^"]*)", Available DMN ids are: (.*)', text)
+    match = re.match(r'No DMN Diagram available with id "([^"]*)", Available DMN ids are:\s*(.*)', text)
     if not match:
         return None
     called, available = match.groups()
@@ -124,12 +124,44 @@ def _decision(text: str, node: etree._Element | None) -> str | None:
     )
 
 
+def _data_store(text: str, node: etree._Element | None) -> str | None:
+    match = re.match(r"Data Store with name (.*) has no implementation", text)
+    if not match:
+        return None
+    return (
+        f"uses the data store {match.group(1).strip()!r}, which has no implementation in this engine: keep "
+        "the data in the case (a data object, or variables that tasks set)"
+    )
+
+
+def _loops(text: str, node: etree._Element | None) -> str | None:
+    if text.startswith("A loopMaximum or loopCondition must be specified"):
+        return (
+            "is a loop task without a condition: give its standardLoopCharacteristics a loopCondition "
+            "(Python, such as `attempts >= 3`) or a loopMaximum"
+        )
+    if text.startswith("A multiinstance task must specify"):
+        return (
+            "is a multi-instance task that says neither how many instances nor over what: give its "
+            "multiInstanceLoopCharacteristics exactly one of a loopCardinality (Python, such as "
+            "`len(reviewers)`) or a loopDataInputRef naming a list in the case data"
+        )
+    if text.startswith("Cancel Events may only be used with transactions"):
+        return (
+            "has a cancel event outside a transaction: draw the surrounding subprocess as a transaction, "
+            "or use an error or message event instead"
+        )
+    return None
+
+
 _KINDS: tuple[Callable[[str, etree._Element | None], str | None], ...] = (
     _service_task,
     _timer,
     _data_association,
     _event_reference,
     _decision,
+    _data_store,
+    _loops,
 )
 
 

@@ -105,6 +105,11 @@ def _problem_from(
         return Problem(
             file, f"calls the process {called.group(1)!r}, which was not deployed with it", element, line
         )
+    store = re.match(r"Data Store with name (.*) has no implementation", text)
+    if store and root is not None and not element:
+        found = root.xpath("//*[local-name()='dataStore'][@name=$n]", n=store.group(1).strip())
+        if found:
+            element, line = found[0].get("id"), found[0].sourceline
     node = element_of(root, element)
     called = _called_decision(node)
     if called and refused_decisions and called in refused_decisions:

@@ -173,3 +173,26 @@ def test_a_camunda_form_reference_says_to_save_it_as_form_js():
         'save it as forms/review.json (its "id" "review") and write camunda:formKey="review"'
     )
     assert form_key_problem("review") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "element", "start", "spiff"),
+    [
+        (
+            "loop_without_condition",
+            "task",
+            "is a loop task without a condition",
+            "loopMaximum or loopCondition must",
+        ),
+        ("multi_instance_without_count", "task", "is a multi-instance task", "A multiinstance task must"),
+        ("camunda_decision_ref", "task", "is a business rule task that names no decision", "No DMN Diagram"),
+    ],
+)
+def test_loops_and_decisions_say_what_to_write(name, element, start, spiff):
+    message = the_problem(name, element)
+    assert message.startswith(start) and spiff not in message
+
+
+def test_a_data_store_names_the_store_and_where_to_keep_the_data():
+    message = the_problem("data_store_without_implementation", "ledger")
+    assert message.startswith("uses the data store 'Ledger', which has no implementation in this engine")
