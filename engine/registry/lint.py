@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from engine.core.errors import Problem
-from engine.registry.elements import CAMUNDA, local
+from engine.registry.elements import CAMUNDA, Code, local
 
 # --- JUEL (Camunda's expression language) --------------------------------------------------------------
 
@@ -45,6 +45,26 @@ def juel_as_python(source: str) -> str | None:
     for pattern, python in _JUEL_WORDS:
         text = pattern.sub(python, text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_PYTHON = {"python", "text/python", "application/x-python", "py"}
+# Quartz / Camunda cron: 6 or 7 fields of digits, *, ?, /, -, commas, L, W, # and names.
+_CRON = re.compile(r"^\s*(?:[0-9*?/,#LW\-A-Za-z]+\s+){5,6}[0-9*?/,#LW\-A-Za-z]+\s*$")
+
+
+def foreign_code(code: Code) -> str | None:
+    """A script in another language, or a cron timer: what to write instead; None otherwise."""
+    if code.kind == "script" and code.language and code.language.strip().lower() not in _PYTHON:
+        return (
+            f'the script is {code.language} (scriptFormat="{code.language}"), but scripts here are Python: '
+            'rewrite it in Python and write scriptFormat="python" (or leave it out)'
+        )
+    if code.what == "timer timeCycle" and _CRON.match(code.source):
+        return (
+            f"the timer timeCycle {code.source.strip()!r} is a cron expression, which SpiffWorkflow does not "
+            'read: write an ISO 8601 repeating interval in quotes, such as "R/PT5M" (every five minutes)'
+        )
+    return None
 
 
 # --- Camunda attributes --------------------------------------------------------------------------------

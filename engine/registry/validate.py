@@ -136,6 +136,9 @@ _BARE_ISO = re.compile(r"^\s*(R\d*/)?(P[\dYMWDTHS.]+|\d{4}-\d{2}-\d{2}(T[\d:.]+)
 
 def _check_code(code: Code) -> str | None:
     """The sentence saying why this code cannot run, or None."""
+    foreign = lint.foreign_code(code)
+    if foreign:
+        return foreign
     python = lint.juel_as_python(code.source)
     if python is not None:
         return (

@@ -196,3 +196,15 @@ def test_loops_and_decisions_say_what_to_write(name, element, start, spiff):
 def test_a_data_store_names_the_store_and_where_to_keep_the_data():
     message = the_problem("data_store_without_implementation", "ledger")
     assert message.startswith("uses the data store 'Ledger', which has no implementation in this engine")
+
+
+def test_a_script_in_another_language_says_to_write_python():
+    message = the_problem("groovy_script", "greet")
+    assert "SyntaxError" not in message
+    assert message.startswith('the script is groovy (scriptFormat="groovy"), but scripts here are Python')
+
+
+def test_a_cron_timer_says_to_write_an_iso_interval():
+    message = the_problem("cron_timer", "every_five_minutes")
+    assert "SyntaxError" not in message
+    assert "is a cron expression" in message and '"R/PT5M"' in message
