@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Connection, Row, bindparam, delete, insert, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from engine.bpmn import workflow as wfx
-from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state
+from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.cases.audit import GENESIS, event_hash
+from engine.cases.references import new_reference
 from engine.cases.tables import AuditEvent, Case, Task
-from engine.core.errors import ConflictError, WorkflowFailed
+from engine.core.clock import Clock
+from engine.core.errors import ConflictError, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
+from engine.deadlines import compute, watch
 from engine.letters import queue as notify
 from engine.letters.tables import Outbox
-from engine.registry.specs import LoadedVersion
+from engine.registry.specs import LoadedVersion, SpecCache
 from engine.store import batch, hot
+from engine.store.db import Database
 from engine.timers.tables import Timer
 
 CASE = Case.__table__
@@ -90,6 +97,7 @@ class CaseWork:
     paused_seconds: float = 0.0
     pause_started: str | None = None  # reason of a pause that began in this unit of work
     pause_ended: bool = False
+    sla_profile_from: str | None = None  # the profile in force before a change in this unit of work
     outbox: list[dict[str, Any]] = field(default_factory=list)  # notifications to write with the case
     drop_timers: list[str] = field(default_factory=list)  # engine timers (warnings) consumed now
     staff_notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -185,20 +193,28 @@ _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
 _INSERT_CASE_WITH_ID = insert(CASE)
 _INSERT_OUTBOX = insert(Outbox.__table__)
+_ENDED = ("closed", "withdrawn")
 
 
 def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | None = None) -> None:
     """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
     status_before = work.status
+    is_new = work.id is None
     snap = wfx.snapshot(work.wf, work.version)
-    _record_fired_timers(conn, work, snap, now)
-    if work.version.has_sla_events:
-        sla.record_events(work, now)
+    _record_fired_timers(work, snap, now)
+    happened = sla.record_events(work, now) if work.version.has_sla_events else {}
+    if work.version.has_sla and not is_new and work.wf.completed and status_before not in _ENDED:
+        watch.close_out(conn, work, now)
+        for template, params in work.staff_notices:
+            notify.staff_notice(conn, work, template, now, **params)
+        work.staff_notices = []
     if work.version.has_sla or work.version.has_notify or work.version.summary_fields:
         work.data_memo = wfx.case_data(work.wf)
     if work.version.has_sla:
         try:
             snap = sla.settle(work, snap, now, profiles)
+            if work.sla_profile_from is not None and not is_new:
+                watch.rearm_for_profile(conn, work, now, profiles, happened)
         except (ValueError, KeyError) as exc:  # e.g. an SLA profile since removed from the profiles file
             raise WorkflowFailed(f"The case's deadlines cannot be computed: {exc}") from exc
     if work.version.has_notify:
@@ -287,7 +303,14 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             conflict_keys=RACE_KEYS,
         )
     _write_tasks(conn, work, tasks, timers, now)
+    resumed = work.pause_ended
     _write_timers(conn, work, timers, now, profiles, tasks)
+    if work.version.has_sla:
+        try:
+            watch.on_save(conn, work, now, profiles, happened, is_new, resumed)
+        except (ValueError, KeyError) as exc:
+            raise WorkflowFailed(f"The case's deadlines cannot be computed: {exc}") from exc
+        work.sla_profile_from = None
     if work.outbox:
         batch.queue(conn, _INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
         work.outbox = []
@@ -303,8 +326,8 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     work.data_memo = None
 
 
-def _record_fired_timers(conn: Connection, work: CaseWork, snap: wfx.Snapshot, now: dt.datetime) -> None:
-    """Every timer that fired in this unit gets its audit event and its mail, however it came to fire.
+def _record_fired_timers(work: CaseWork, snap: wfx.Snapshot, now: dt.datetime) -> None:
+    """Every timer that fired in this unit gets its audit event, however it came to fire.
 
     SpiffWorkflow fires all of a case's due timers whenever it refreshes them: the one a worker claimed, but
     also others due at the same time, or one that fell due just before someone completed another task.
@@ -325,10 +348,8 @@ def _record_fired_timers(conn: Connection, work: CaseWork, snap: wfx.Snapshot, n
             deadline=deadline,
             interrupting=timer.interrupting,
         )
-        if deadline == "reminder" or (deadline and not timer.interrupting):
-            notify.staff_notice(conn, work, "staff_reminder", now, deadline=deadline, task=timer.bpmn_id)
-        elif deadline:
-            notify.staff_notice(conn, work, "staff_escalation", now, deadline=deadline, task=timer.bpmn_id)
+        # No mail: a diagram's deadline timer only moves the case on; the engine's watch of the deadline
+        # reminds and escalates (engine.deadlines.watch).
 
 
 def _write_timers(
@@ -378,7 +399,7 @@ def _write_timers(
             due = min(t.due_at for t in timers.values() if t.attached_to == task.bpmn_id)
             batch.queue(conn, _TASK_DUE, {"b_id": task.id, "due_at": due})
     if work.version.has_sla:
-        sla.write(conn, work, timers, fresh, moved, gone, now, profiles)
+        sla.write(conn, work, now)
 
 
 def _write_tasks(
@@ -433,3 +454,62 @@ def _lookup(data: dict[str, Any], path: str) -> Any:
             return None
         node = node.get(part)
     return node
+
+
+class CaseStore:
+    """The one public way to build, load, run and save a case.
+
+    Services, routing between cases, queries and seeding scripts all go through it, so a case is always read
+    with its cached spec, run with the call's clock and `deadline()` bound to its clock pauses, and written by
+    the same version-checked `save`.
+    """
+
+    def __init__(self, db: Database, clock: Clock, specs: SpecCache, sla_profiles: str | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.specs = specs
+        self.sla_profiles = sla_profiles
+
+    def load(self, conn: Connection | Session, row: Row) -> CaseWork:
+        """A case in work from a row read with `CASE_COLUMNS`: its workflow restored on its version's spec."""
+        version = self.specs.get(conn, row.process_version_id)
+        wf = load_state(
+            row.state, version.spec, version.subprocess_specs, row.serializer_version, version.spec_json
+        )
+        return CaseWork.from_row(row, version, wfx.attach(wf))
+
+    def load_by_id(self, conn: Connection, case_id: int) -> CaseWork:
+        """Read and load a case by its id inside a unit of work (no lock: `save` checks the lock version)."""
+        row = conn.execute(select(*CASE_COLUMNS).where(CASE.c.id == case_id)).first()
+        if row is None:
+            raise NotFound(f"linked case {case_id} no longer exists")
+        return self.load(conn, row)
+
+    def new(
+        self, version: LoadedVersion, data: dict[str, Any], created_by: str, parent: CaseWork | None = None
+    ) -> CaseWork:
+        """A new case of `version` with a fresh reference, not yet run and not yet saved."""
+        now = self.clock.now()
+        reference = new_reference(version.reference_prefix, now)
+        data = {**data, "case_reference": reference}
+        data.setdefault("received_at", now.isoformat())
+        work = CaseWork(
+            version=version, wf=wfx.new_workflow(version, data), reference=reference, created_by=created_by
+        )
+        if parent is not None:
+            work.parent_case_id = parent.id
+        return work
+
+    def running(self, work: CaseWork) -> AbstractContextManager[None]:
+        """Run `work`'s workflow with this call's clock, and `deadline()` bound to the case's clock pauses."""
+        profiles = self.sla_profiles
+        clock = self.clock
+
+        def deadline(data: Mapping[str, Any], name: str) -> dt.datetime:
+            return compute.due(data, name, clock.now(), profiles, sla.paused_total(work, clock.now()))
+
+        return wfx.running(clock, work.reference, deadline)
+
+    def save(self, conn: Connection, work: CaseWork) -> None:
+        """Write the case, its indexes, audit events and outbox rows; ConflictError if saved first."""
+        save(conn, work, self.clock.now(), self.sla_profiles)
