@@ -38,7 +38,7 @@ from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
 from engine.store import hot
 from engine.store.db import Database
-from engine.task_forms import schema as forms
+from engine.task_forms import properties as form_properties
 
 _SELECT_TASK = (
     select(
@@ -70,7 +70,7 @@ _SELECT_CASE = select(*CASE_COLUMNS).where(CASE.c.reference == bindparam("refere
 # Extra writes that must commit with the case: (connection, case id, result) -> None.
 Within = Callable[[Connection, int, "CaseResult"], None]
 
-RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days"})
+RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days", "calendar_region_of"})
 
 
 @dataclass
@@ -179,7 +179,7 @@ class CaseService:
 
     def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
         if form_id and form_id in version.forms:
-            return forms.validate_submission(version.forms[form_id], data)
+            return form_properties.validate_submission(version.forms[form_id], data)
         return self._check_data(data)
 
     # --- starting ---------------------------------------------------------------------------------------

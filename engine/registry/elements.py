@@ -54,6 +54,7 @@ class Code:
     kind: str  # "expression" or "script"
     source: str
     what: str  # e.g. "condition", "timer", "script", "DMN input entry"
+    language: str | None = None  # a script task's scriptFormat, when it names one
 
 
 @dataclass
@@ -160,6 +161,8 @@ def _code_of(file: str, node: etree._Element, messages: dict[str, etree._Element
             found.append(Code(file, node_id, el.sourceline, kind, el.text, what))
 
     add(node.find(f"{{{BPMN}}}script"), "script", "script")
+    if found and node.get("scriptFormat"):
+        found[-1].language = node.get("scriptFormat")
     for timer in node.findall(f"{{{BPMN}}}timerEventDefinition"):
         for part in ("timeDate", "timeDuration", "timeCycle"):
             add(timer.find(f"{{{BPMN}}}{part}"), "expression", f"timer {part}")
