@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from engine.access import policy as access
 from engine.complaints import intake, tracking
 from engine.core.actors import COMPLAINANT
 from engine.evidence import attachments
@@ -52,7 +53,7 @@ def submit_complaint(complaint: dict):
     Starts the newest version of `complaint_handling`. Only staff may send `received_at`/`received_by`.
     """
     caller = security.optional_actor()
-    if caller is not None and not (caller.roles & security.WRITERS):
+    if caller is not None and not access.allows(caller, access.Action.LOG_COMPLAINT):
         caller = None  # an auditor's or provider's token gives no staff rights at intake
     jurisdiction = current_app.config["REDRESSAL_DEFAULT_JURISDICTION"]
 
