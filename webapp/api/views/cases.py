@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from engine.access import policy as access
 from engine.cases import queries
 from engine.evidence import attachments
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import attachment_policy, service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -23,7 +22,7 @@ from webapp.api.schemas.cases import (
 )
 from webapp.api.schemas.common import CaseSummary
 
-blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (staff and providers)")
+blp = Blueprint("cases", __name__, url_prefix="/cases", description="Cases (staff and providers)")
 _summary = CaseSummary()
 AUTH = [{"bearer": []}]
 

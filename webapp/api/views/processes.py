@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint
 
 from engine.access import policy as access
 from engine.core.errors import NotFound
 from engine.registry import list_versions
 from engine.registry.upload import deploy_files
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import PageArgs
 from webapp.api.schemas.processes import Deployment, ProcessFiles, ProcessPage, VersionPage
 
-blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes", description="Process models")
+blp = Blueprint("processes", __name__, url_prefix="/processes", description="Process models")
 AUTH = [{"bearer": []}]
 
 

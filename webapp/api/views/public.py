@@ -7,13 +7,13 @@ token and an unknown reference get the same 404.
 from __future__ import annotations
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from engine.access import policy as access
 from engine.complaints import intake, tracking
 from engine.core.actors import COMPLAINANT
 from engine.evidence import attachments
 from webapp.api import limits, security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import attachment_policy, service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -26,7 +26,7 @@ from webapp.api.schemas.complaints import (
     TrackingView,
 )
 
-blp = Blueprint("public", __name__, url_prefix="/api/v1", description="Complaint intake and tracking")
+blp = Blueprint("public", __name__, url_prefix="", description="Complaint intake and tracking")
 TRACKING_TOKEN = {
     "in": "header",
     "name": "X-Tracking-Token",

@@ -6,11 +6,10 @@ only knows that providers and callers without a staff role have no inbox.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from engine.access import policy as access
 from engine.cases import queries
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -18,7 +17,7 @@ from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import CaseSummary
 from webapp.api.schemas.tasks import Assignment, Completion, TaskDetail, TaskFilters, TaskPage
 
-blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
+blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="User tasks")
 _summary = CaseSummary()
 AUTH = [{"bearer": []}]
 _ERRORS = {
