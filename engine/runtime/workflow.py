@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import clock as clock_mod
 from engine import scripting
+from engine.budget import step_budget
 from engine.clock import Clock
 from engine.errors import MessageNotExpected, WorkflowFailed
 from engine.registry.specs import LoadedVersion
@@ -52,7 +53,8 @@ def running(
     clock: Clock, case_reference: str | None, deadline: Callable[[str], dt.datetime] | None
 ) -> Iterator[None]:
     """Run workflow code with this call's clock and case, and turn its failures into WorkflowFailed."""
-    token = scripting.set_context(scripting.ScriptContext(clock, case_reference, deadline))
+    budget = step_budget()
+    token = scripting.set_context(scripting.ScriptContext(clock, case_reference, deadline, budget))
     try:
         with clock_mod.using(clock):
             yield
