@@ -18,6 +18,12 @@ from engine.store.models import AuditEvent, Case, CaseDeadline, CasePause
 DEADLINE = CaseDeadline.__table__
 
 
+def incidents_of(conn, case_id: int) -> list[dict[str, Any]]:
+    from engine.timers.incidents import for_case  # the timers package imports the runtime
+
+    return for_case(conn, case_id)
+
+
 def case_detail(runtime, reference: str) -> dict[str, Any]:
     with runtime.db.read() as session:
         row = session.execute(
@@ -48,6 +54,7 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         pauses = session.scalars(
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
+        incidents = incidents_of(session.connection(), row.id)
     return {
         "reference": row.reference,
         "status": row.status,
@@ -80,6 +87,7 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         "updated_at": row.updated_at,
         "closed_at": row.closed_at,
         "data": wfx.case_data(work.wf),
+        "incidents": incidents,
         "waiting_for": sorted(wfx.waiting_messages(work.wf)),
         "tasks": [
             {
