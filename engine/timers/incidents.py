@@ -164,7 +164,14 @@ def _require_admin(actor: Actor) -> None:
         raise PermissionDenied("only administrators may work on incidents")
 
 
+def _known(incident_id: int) -> None:
+    """Ids are 32-bit integers; PostgreSQL refuses to even compare a bigger number with one."""
+    if not 0 < incident_id < 2**31:
+        raise NotFound(f"no incident {incident_id}")
+
+
 def _load_open(runtime: Runtime, incident_id: int):
+    _known(incident_id)
     with runtime.db.reading() as conn:
         row = conn.execute(select(INCIDENT).where(INCIDENT.c.id == incident_id)).first()
     if row is None:
@@ -241,6 +248,7 @@ _COLUMNS = (
 
 
 def incident(runtime: Runtime, incident_id: int) -> dict[str, Any]:
+    _known(incident_id)
     with runtime.db.reading() as conn:
         row = conn.execute(
             select(*_COLUMNS).join(Case, Case.id == INCIDENT.c.case_id).where(INCIDENT.c.id == incident_id)

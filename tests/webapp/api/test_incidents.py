@@ -41,6 +41,7 @@ def test_the_list_is_for_administrators(client, incident, admin, handler):
     assert "over the process code budget: more than 1,000,000 loop steps" in item["error"]
     assert client.get(f"/api/v1/incidents/{item['id']}", headers=admin).get_json() == item
     problem_of(client.get("/api/v1/incidents/999", headers=admin), 404)
+    problem_of(client.post("/api/v1/incidents/1089262054359/retry", headers=admin), 404)
     problem_of(client.get("/api/v1/incidents?status=sleeping", headers=admin), 422)
 
 
