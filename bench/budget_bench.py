@@ -31,12 +31,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_desk(url: str):
-    from engine.clock import FixedClock
-    from engine.runtime.service import Runtime
+    from engine.cases.service import CaseService
+    from engine.core.clock import FixedClock
     from engine.store.db import Database
     from engine.store.migrate import upgrade
-    from engine.store.models import Base
-    from tests.processes.paths import Desk
+    from engine.tables import Base
+    from tests.support.paths import Desk
 
     db = Database(url)
     with db.engine.begin() as conn:
@@ -44,7 +44,7 @@ def make_desk(url: str):
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(db)
     clock = FixedClock(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC))
-    return Desk(Runtime(db, clock), clock)
+    return Desk(CaseService(db, clock), clock)
 
 
 def standard(desk) -> None:
@@ -80,8 +80,7 @@ class Switch:
     """Budget on: the engine as shipped. Off: the same code compiled without guards and no step budget."""
 
     def __init__(self) -> None:
-        from engine import scripting
-        from engine.runtime import workflow
+        from engine.bpmn import scripting, workflow
 
         self.workflow = workflow
         self.on = (workflow.SCRIPT_ENGINE, workflow.step_budget)
@@ -104,7 +103,7 @@ def run_round(desk, cases: int) -> tuple[float, float, int]:
 
 def count_evaluations(desk) -> int:
     """How many expressions and scripts one round of the paths evaluates (for the separate-process option)."""
-    from engine.scripting import RestrictedEnvironment
+    from engine.bpmn.scripting import RestrictedEnvironment
 
     calls = 0
     evaluate, execute = RestrictedEnvironment.evaluate, RestrictedEnvironment.execute
@@ -126,7 +125,7 @@ def count_evaluations(desk) -> int:
 
 
 def _evaluator(conn) -> None:
-    from engine.scripting import RestrictedEnvironment
+    from engine.bpmn.scripting import RestrictedEnvironment
 
     env = RestrictedEnvironment()
     while True:

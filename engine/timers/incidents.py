@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from engine.actors import Actor
-from engine.errors import ConflictError, EngineError, FormInvalid, NotFound, PermissionDenied
-from engine.runtime.casework import save
-from engine.runtime.service import Runtime
-from engine.store.models import Case, Incident, Timer
+from engine.cases.service import CaseService
+from engine.cases.tables import Case
+from engine.core.actors import Actor
+from engine.core.errors import ConflictError, EngineError, FormInvalid, NotFound, PermissionDenied
+from engine.timers.tables import Incident, Timer
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +67,15 @@ def describe(exc: BaseException) -> tuple[str, str | None]:
 
 
 def timer_failed(
-    runtime: Runtime, timer_id: str, exc: BaseException, policy: RetryPolicy, worker: str
+    service: CaseService, timer_id: str, exc: BaseException, policy: RetryPolicy, worker: str
 ) -> int | None:
     """Count a failed firing: set the timer aside until its next try, or park it as an incident.
 
     Returns the incident's id when the tries ran out.
     """
     error, element = describe(exc)
-    now = runtime.clock.now()
-    with runtime.db.transaction() as conn:
+    now = service.clock.now()
+    with service.db.transaction() as conn:
         row = conn.execute(
             select(TIMER.c.case_id, TIMER.c.bpmn_id, TIMER.c.attempts).where(TIMER.c.id == timer_id)
         ).first()
@@ -94,11 +94,17 @@ def timer_failed(
                 )
             )
             return None
-    return _open(runtime, timer_id, row.case_id, element or row.bpmn_id, error, attempts, now)
+    return _open(service, timer_id, row.case_id, element or row.bpmn_id, error, attempts, now)
 
 
 def _open(
-    runtime: Runtime, timer_id: str, case_id: int, element: str, error: str, attempts: int, now: dt.datetime
+    service: CaseService,
+    timer_id: str,
+    case_id: int,
+    element: str,
+    error: str,
+    attempts: int,
+    now: dt.datetime,
 ) -> int:
     """Park the timer and open the incident, with its audit event when the case can still be read."""
 
@@ -125,18 +131,18 @@ def _open(
 
     try:
         return _audited(
-            runtime, case_id, "system", "incident_opened", element, write, error=error, attempts=attempts
+            service, case_id, "system", "incident_opened", element, write, error=error, attempts=attempts
         )
     except ConflictError:
         raise
     except Exception:  # a case that cannot even be read still gets its incident, without the event
         log.exception("incident for timer %s: the case could not be read to record it", timer_id)
-        with runtime.db.transaction() as conn:
+        with service.db.transaction() as conn:
             return write(conn)
 
 
 def _audited(
-    runtime: Runtime,
+    service: CaseService,
     case_id: int,
     actor: str,
     action: str,
@@ -146,13 +152,12 @@ def _audited(
 ) -> int:
     """Run `write(conn)` (which returns the incident's id) in the transaction that records `action` on the
     case's audit trail; the case is saved as it stands, so its version check guards this write too."""
-    with runtime.db.reading() as conn:
-        reference = conn.execute(select(Case.reference).where(Case.id == case_id)).scalar_one()
-    work = runtime._read_case(reference)
-    with runtime.db.transaction() as conn:
+    with service.db.reading() as conn:
+        work = service.store.load_by_id(conn, case_id)
+    with service.db.transaction() as conn:
         incident_id = write(conn)
         work.record(actor, action, None, element, incident=incident_id, **detail)
-        save(conn, work, runtime.clock.now(), runtime.sla_profiles)
+        service.store.save(conn, work)
     return incident_id
 
 
@@ -170,9 +175,9 @@ def _known(incident_id: int) -> None:
         raise NotFound(f"no incident {incident_id}")
 
 
-def _load_open(runtime: Runtime, incident_id: int):
+def _load_open(service: CaseService, incident_id: int):
     _known(incident_id)
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         row = conn.execute(select(INCIDENT).where(INCIDENT.c.id == incident_id)).first()
     if row is None:
         raise NotFound(f"no incident {incident_id}")
@@ -181,11 +186,11 @@ def _load_open(runtime: Runtime, incident_id: int):
     return row
 
 
-def retry(runtime: Runtime, incident_id: int, actor: Actor) -> dict[str, Any]:
+def retry(service: CaseService, incident_id: int, actor: Actor) -> dict[str, Any]:
     """Put the parked timer back: the worker fires it on its next look, with a fresh set of tries."""
     _require_admin(actor)
-    row = _load_open(runtime, incident_id)
-    now = runtime.clock.now()
+    row = _load_open(service, incident_id)
+    now = service.clock.now()
 
     def write(conn: Connection) -> int:
         _close(conn, incident_id, "retried", actor, now)
@@ -196,26 +201,26 @@ def retry(runtime: Runtime, incident_id: int, actor: Actor) -> dict[str, Any]:
         )
         return incident_id
 
-    _audited(runtime, row.case_id, actor.username, "incident_retried", row.element, write)
-    return incident(runtime, incident_id)
+    _audited(service, row.case_id, actor.username, "incident_retried", row.element, write)
+    return incident(service, incident_id)
 
 
-def dismiss(runtime: Runtime, incident_id: int, actor: Actor, reason: str) -> dict[str, Any]:
+def dismiss(service: CaseService, incident_id: int, actor: Actor, reason: str) -> dict[str, Any]:
     """Close the incident without firing: the timer stays parked for good, and why is on the record."""
     _require_admin(actor)
     if not (reason or "").strip():
         raise FormInvalid({"reason": ["Say why the incident is dismissed."]})
-    row = _load_open(runtime, incident_id)
-    now = runtime.clock.now()
+    row = _load_open(service, incident_id)
+    now = service.clock.now()
 
     def write(conn: Connection) -> int:
         _close(conn, incident_id, "dismissed", actor, now, reason.strip())
         return incident_id
 
     _audited(
-        runtime, row.case_id, actor.username, "incident_dismissed", row.element, write, reason=reason.strip()
+        service, row.case_id, actor.username, "incident_dismissed", row.element, write, reason=reason.strip()
     )
-    return incident(runtime, incident_id)
+    return incident(service, incident_id)
 
 
 def _close(
@@ -247,9 +252,9 @@ _COLUMNS = (
 )
 
 
-def incident(runtime: Runtime, incident_id: int) -> dict[str, Any]:
+def incident(service: CaseService, incident_id: int) -> dict[str, Any]:
     _known(incident_id)
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         row = conn.execute(
             select(*_COLUMNS).join(Case, Case.id == INCIDENT.c.case_id).where(INCIDENT.c.id == incident_id)
         ).first()
@@ -259,11 +264,11 @@ def incident(runtime: Runtime, incident_id: int) -> dict[str, Any]:
 
 
 def list_incidents(
-    runtime: Runtime, status: str | None = "open", page: int = 1, page_size: int = 50
+    service: CaseService, status: str | None = "open", page: int = 1, page_size: int = 50
 ) -> tuple[list[dict[str, Any]], int]:
     """Incidents, newest first, with their total; `status=None` lists every one."""
     where = [] if status is None else [INCIDENT.c.status == status]
-    with runtime.db.reading() as conn:
+    with service.db.reading() as conn:
         total = conn.execute(select(func.count()).select_from(INCIDENT).where(*where)).scalar_one()
         rows = conn.execute(
             select(*_COLUMNS)

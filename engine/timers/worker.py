@@ -12,9 +12,9 @@ import os
 import socket
 import uuid
 
-from engine.budget import time_limit
-from engine.errors import ConflictError
-from engine.runtime.service import Runtime
+from engine.bpmn.budget import time_limit
+from engine.cases.service import CaseService
+from engine.core.errors import ConflictError
 from engine.timers.claims import claim_due, next_due, release
 from engine.timers.incidents import RetryPolicy, timer_failed
 
@@ -23,9 +23,13 @@ log = logging.getLogger(__name__)
 
 class TimerWorker:
     def __init__(
-        self, runtime: Runtime, name: str | None = None, batch: int = 100, policy: RetryPolicy | None = None
+        self,
+        service: CaseService,
+        name: str | None = None,
+        batch: int = 100,
+        policy: RetryPolicy | None = None,
     ) -> None:
-        self.runtime = runtime
+        self.service = service
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch = batch
         self.policy = policy or RetryPolicy.from_env()
@@ -36,11 +40,11 @@ class TimerWorker:
         """Fire everything due now; returns how many timers fired."""
         fired = 0
         while True:
-            now = self.runtime.clock.now()
-            due = next_due(self.runtime.db, now)
+            now = self.service.clock.now()
+            due = next_due(self.service.db, now)
             if due is None or due > now:
                 return fired
-            claimed = claim_due(self.runtime.db, self.name, now, self.batch)
+            claimed = claim_due(self.service.db, self.name, now, self.batch)
             if not claimed:
                 return fired
             retry = []
@@ -48,7 +52,7 @@ class TimerWorker:
                 try:
                     # The process code budget ends at the time limit, so a looping script fails here.
                     with time_limit(self.policy.time_limit):
-                        if self.runtime.fire_timer(timer_id) is not None:
+                        if self.service.fire_timer(timer_id) is not None:
                             fired += 1
                 except ConflictError:
                     retry.append(timer_id)  # the case changed under us: try again on the next pass
@@ -56,7 +60,7 @@ class TimerWorker:
                     # Whatever one broken case does, the other due timers still fire.
                     self.failed += 1
                     self._failed(timer_id, exc)
-            release(self.runtime.db, retry)
+            release(self.service.db, retry)
             self.fired += fired
             if len(claimed) < self.batch:
                 return fired
@@ -65,7 +69,7 @@ class TimerWorker:
         """Set the timer aside until its next try (backoff), or park it as an incident when tries run out."""
         log.warning("timer %s could not fire: %s", timer_id, getattr(exc, "detail", exc))
         try:
-            incident = timer_failed(self.runtime, timer_id, exc, self.policy, self.name)
+            incident = timer_failed(self.service, timer_id, exc, self.policy, self.name)
         except Exception:  # the claim's lease runs out and the next try comes then
             log.exception("timer %s: its failure could not be recorded", timer_id)
             return
@@ -73,12 +77,12 @@ class TimerWorker:
             log.error("timer %s failed %d times: incident %s opened", timer_id, self.policy.tries, incident)
 
 
-def start_scheduler(runtime: Runtime, *, blocking: bool = False, interval: float = 1.0, extra_jobs=()):
+def start_scheduler(service: CaseService, *, blocking: bool = False, interval: float = 1.0, extra_jobs=()):
     """APScheduler only wakes the worker each second; the database decides what is due."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    worker = TimerWorker(runtime)
+    worker = TimerWorker(service)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     scheduler.add_job(
         worker.tick,
@@ -87,7 +91,7 @@ def start_scheduler(runtime: Runtime, *, blocking: bool = False, interval: float
         max_instances=1,
         coalesce=True,
         id="timers",
-        next_run_time=runtime.clock.now(),
+        next_run_time=service.clock.now(),
     )
     for job, seconds in extra_jobs:
         scheduler.add_job(job, "interval", seconds=seconds, max_instances=1, coalesce=True)

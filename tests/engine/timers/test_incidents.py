@@ -8,15 +8,15 @@ import time
 import pytest
 from sqlalchemy import select
 
-from engine.actors import Actor
-from engine.errors import ConflictError, FormInvalid, PermissionDenied
-from engine.runtime.casework import save
-from engine.runtime.service import Runtime
-from engine.store.models import AuditEvent, Case, Timer
-from engine.timers import TimerWorker
+from engine.cases.service import CaseService
+from engine.cases.tables import AuditEvent, Case
+from engine.core.actors import Actor
+from engine.core.errors import ConflictError, FormInvalid, PermissionDenied
 from engine.timers.incidents import RetryPolicy, dismiss, list_incidents, retry
+from engine.timers.tables import Timer
+from engine.timers.worker import TimerWorker
 from tests.conftest import START, deploy
-from tests.engine.budget.processes import poisonable
+from tests.support.scripted import poisonable
 
 STARTER = Actor("starter", roles=frozenset({"handler"}))
 ADMIN = Actor("ada", roles=frozenset({"admin"}))
@@ -24,18 +24,18 @@ POLICY = RetryPolicy(tries=3, backoff=60, max_backoff=600, time_limit=1.0)
 
 
 @pytest.fixture
-def poison(runtime, tmp_path) -> Runtime:
-    deploy(runtime, poisonable(tmp_path))
-    return runtime
+def poison(service, tmp_path) -> CaseService:
+    deploy(service, poisonable(tmp_path))
+    return service
 
 
-def start(runtime: Runtime, due: dt.datetime, poisoned: bool = False) -> str:
+def start(service: CaseService, due: dt.datetime, poisoned: bool = False) -> str:
     data = {"timer_due": due.isoformat(), "poison": poisoned}
-    return runtime.start_case("poisonable", data, STARTER).reference
+    return service.start_case("poisonable", data, STARTER).reference
 
 
-def actions(runtime: Runtime, reference: str) -> list[str]:
-    with runtime.db.read() as session:
+def actions(service: CaseService, reference: str) -> list[str]:
+    with service.db.read() as session:
         return list(
             session.scalars(
                 select(AuditEvent.action)
@@ -96,28 +96,30 @@ def test_failures_back_off_then_park_the_timer_as_an_incident(poison, clock):
     assert _attempts(poison) == 3
 
 
-def _attempts(runtime: Runtime) -> int:
-    with runtime.db.read() as session:
+def _attempts(service: CaseService) -> int:
+    with service.db.read() as session:
         return session.scalars(select(Timer.attempts)).one()
 
 
-def _park(runtime: Runtime, clock) -> tuple[str, int]:
-    bad = start(runtime, START + dt.timedelta(minutes=1), poisoned=True)
-    worker = TimerWorker(runtime, "w1", policy=RetryPolicy(tries=1, time_limit=1.0))
+def _park(service: CaseService, clock) -> tuple[str, int]:
+    bad = start(service, START + dt.timedelta(minutes=1), poisoned=True)
+    worker = TimerWorker(service, "w1", policy=RetryPolicy(tries=1, time_limit=1.0))
     clock.set(START + dt.timedelta(minutes=2))
     worker.tick()
-    (incident,) = runtime.case_detail(bad)["incidents"]
+    (incident,) = service.case_detail(bad)["incidents"]
     return bad, incident["id"]
 
 
 def test_a_retried_incident_fires_after_the_fix(poison, clock):
     bad, incident_id = _park(poison, clock)
     # The fix: the data that made the script loop is corrected on the case.
-    work = poison._read_case(bad)
+    with poison.db.reading() as conn:
+        case_id = conn.execute(select(Case.id).where(Case.reference == bad)).scalar_one()
+        work = poison.store.load_by_id(conn, case_id)
     for task in work.wf.get_tasks():
         task.data["poison"] = False
     with poison.db.transaction() as conn:
-        save(conn, work, clock.now())
+        poison.store.save(conn, work)
     with pytest.raises(PermissionDenied):
         retry(poison, incident_id, STARTER)
     shown = retry(poison, incident_id, ADMIN)

@@ -6,22 +6,22 @@ import datetime as dt
 
 import pytest
 
-from engine.actors import Actor
-from engine.timers import TimerWorker
+from engine.core.actors import Actor
 from engine.timers.incidents import RetryPolicy
+from engine.timers.worker import TimerWorker
 from tests.conftest import START, deploy
-from tests.engine.budget.processes import poisonable
+from tests.support.scripted import poisonable
 from tests.webapp.conftest import problem_of
 
 
 @pytest.fixture
-def incident(runtime, clock, tmp_path) -> str:
+def incident(service, clock, tmp_path) -> str:
     """A case whose timer script loops, fired once with one try allowed: an open incident."""
-    deploy(runtime, poisonable(tmp_path))
+    deploy(service, poisonable(tmp_path))
     data = {"timer_due": (START + dt.timedelta(minutes=1)).isoformat(), "poison": True}
-    reference = runtime.start_case("poisonable", data, Actor("s", roles=frozenset({"handler"}))).reference
+    reference = service.start_case("poisonable", data, Actor("s", roles=frozenset({"handler"}))).reference
     clock.set(START + dt.timedelta(minutes=2))
-    TimerWorker(runtime, "w1", policy=RetryPolicy(tries=1, time_limit=1.0)).tick()
+    TimerWorker(service, "w1", policy=RetryPolicy(tries=1, time_limit=1.0)).tick()
     return reference
 
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from engine.timers import incidents
 from webapp.api import security
-from webapp.api.context import runtime
+from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.incidents import Dismissal, IncidentFilters, IncidentOut, IncidentPage
 
@@ -25,7 +25,7 @@ def list_incidents(args: dict):
     """Incidents, newest first: open ones unless `status` says otherwise."""
     security.actor(ADMINS)
     status = None if args["status"] == "all" else args["status"]
-    items, total = incidents.list_incidents(runtime(), status, args["page"], args["page_size"])
+    items, total = incidents.list_incidents(service(), status, args["page"], args["page_size"])
     return {"items": items, "total": total, "page": args["page"], "page_size": args["page_size"]}
 
 
@@ -38,7 +38,7 @@ def list_incidents(args: dict):
 def show_incident(incident_id: int):
     """One incident, with its error."""
     security.actor(ADMINS)
-    return incidents.incident(runtime(), incident_id)
+    return incidents.incident(service(), incident_id)
 
 
 @blp.route("/<int:incident_id>/retry", methods=["POST"])
@@ -50,7 +50,7 @@ def show_incident(incident_id: int):
 @blp.doc(security=AUTH)
 def retry_incident(incident_id: int):
     """After a fix: the worker fires the parked timer again on its next look, with a fresh set of tries."""
-    return incidents.retry(runtime(), incident_id, security.actor(ADMINS))
+    return incidents.retry(service(), incident_id, security.actor(ADMINS))
 
 
 @blp.route("/<int:incident_id>/dismiss", methods=["POST"])
@@ -64,4 +64,4 @@ def retry_incident(incident_id: int):
 @blp.doc(security=AUTH)
 def dismiss_incident(body: dict, incident_id: int):
     """Close the incident without firing the timer; the reason goes on the case's audit trail."""
-    return incidents.dismiss(runtime(), incident_id, security.actor(ADMINS), body["reason"])
+    return incidents.dismiss(service(), incident_id, security.actor(ADMINS), body["reason"])
