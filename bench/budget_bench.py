@@ -15,6 +15,7 @@ Prints JSON lines. Usage: python bench/budget_bench.py [--rounds R] [--cases N]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -101,27 +102,52 @@ def run_round(desk, cases: int) -> tuple[float, float, int]:
     return time.perf_counter() - start, time.process_time() - cpu, steps
 
 
-def count_evaluations(desk) -> int:
-    """How many expressions and scripts one round of the paths evaluates (for the separate-process option)."""
+def record_evaluations(desk) -> list[tuple[str, str, dict]]:
+    """The expressions and scripts one round of the paths evaluates, with the data each one saw."""
+    import copy
+
     from engine.bpmn.scripting import RestrictedEnvironment
 
-    calls = 0
+    calls: list[tuple[str, str, dict]] = []
     evaluate, execute = RestrictedEnvironment.evaluate, RestrictedEnvironment.execute
 
-    def counted(method):
-        def wrapper(*args, **kwargs):
-            nonlocal calls
-            calls += 1
-            return method(*args, **kwargs)
+    def recording(kind, method):
+        def wrapper(self, source, context, external_context=None):
+            calls.append((kind, source, copy.deepcopy({**context, **(external_context or {})})))
+            return method(self, source, context, external_context)
 
         return wrapper
 
-    RestrictedEnvironment.evaluate, RestrictedEnvironment.execute = counted(evaluate), counted(execute)
+    RestrictedEnvironment.evaluate = recording("evaluate", evaluate)
+    RestrictedEnvironment.execute = recording("execute", execute)
     try:
         run_round(desk, 1)
     finally:
         RestrictedEnvironment.evaluate, RestrictedEnvironment.execute = evaluate, execute
     return calls
+
+
+def replay(calls: list[tuple[str, str, dict]], budget: bool, repeat: int) -> float:
+    """Seconds to evaluate the recorded code `repeat` times, each pass one step's budget (as in a case)."""
+    import copy
+
+    from engine.bpmn import scripting
+    from engine.bpmn.budget import step_budget
+
+    env = scripting.RestrictedEnvironment(limits=scripting.LIMITS if budget else None)
+    contexts = [copy.deepcopy(c) for _, _, c in calls for _ in range(repeat)]
+    start = time.perf_counter()
+    i = 0
+    for _ in range(repeat):
+        token = scripting.set_context(scripting.ScriptContext(budget=step_budget() if budget else None))
+        for kind, source, _context in calls:
+            context = contexts[i]
+            i += 1
+            # deadline() fails outside a case: the same for both settings
+            with contextlib.suppress(Exception):
+                (env.evaluate if kind == "evaluate" else env.execute)(source, context)
+        scripting.reset_context(token)
+    return time.perf_counter() - start
 
 
 def _evaluator(conn) -> None:
@@ -196,7 +222,27 @@ def main() -> None:
                 }
             )
         )
-        evaluations = count_evaluations(desk)
+        calls = record_evaluations(desk)
+    evaluations = len(calls)
+    replays: dict[bool, list[float]] = {True: [], False: []}
+    for r in range(args.rounds):
+        for budget in (True, False) if r % 2 == 0 else (False, True):
+            replays[budget].append(replay(calls, budget, 20))
+    code_on = statistics.median(replays[True]) / 20 / len(PATHS) * 1000
+    code_off = statistics.median(replays[False]) / 20 / len(PATHS) * 1000
+    cpu_off_ms = statistics.median(cpu[False]) / paths * 1000
+    print(
+        json.dumps(
+            {
+                "bench": "process_code_alone",
+                "evaluations_per_path": round(evaluations / len(PATHS), 1),
+                "ms_per_path_on": round(code_on, 3),
+                "ms_per_path_off": round(code_off, 3),
+                "added_ms_per_path": round(code_on - code_off, 3),
+                "share_of_cpu_per_path": round((code_on - code_off) / cpu_off_ms, 4),
+            }
+        )
+    )
     per_call = pipe_round_trip()
     off_ms = statistics.median(times[False]) / paths * 1000
     added_ms = evaluations / len(PATHS) * per_call * 1000
