@@ -64,6 +64,8 @@ def running(
         line = getattr(exc, "line_number", None) or None
         detail = str(exc).split("\n", 1)[0].rstrip(".")
         cause = getattr(exc, "exception", None) or exc.__cause__
+        if budget.exceeded is not None:  # say so even where SpiffWorkflow's wrapping drops the cause
+            cause = budget.exceeded
         if cause is not None and str(cause) not in detail:
             detail += f": {type(cause).__name__}: {str(cause).strip(chr(34))}"
         name = getattr(task.task_spec, "bpmn_name", None) if task is not None else None

@@ -11,7 +11,7 @@ from engine.cases.tables import AuditEvent, Case
 from engine.core.actors import Actor
 from engine.core.errors import ProcessInvalid, WorkflowFailed
 from tests.conftest import deploy
-from tests.support.scripted import deploy_scripted, scripted_at_start
+from tests.support.scripted import decided_at_start, deploy_scripted, scripted_at_start
 
 STARTER = Actor("starter", roles=frozenset({"handler"}))
 
@@ -46,3 +46,12 @@ def test_a_class_in_a_script_is_refused_at_deploy(service, tmp_path):
     (problem,) = err.value.problems
     assert problem.element == "fee"
     assert "classes are not allowed in process code" in problem.message
+
+
+def test_a_decision_cell_over_budget_fails_naming_the_element(service, tmp_path):
+    deploy(service, *decided_at_start(tmp_path, "> 10 ** 10 ** 10"))
+    with pytest.raises(WorkflowFailed) as err:
+        service.start_case("decided", {"amount": 5}, STARTER)
+    assert err.value.element == "band"
+    assert "over the process code budget: an integer over 10,000 bits" in err.value.detail
+    assert count(service, Case) == 0
