@@ -111,8 +111,8 @@ def read_bpmn(file: str, root: etree._Element) -> list[ProcessElements]:
             pe.elements[node_id] = {
                 "name": node.get("name") or "",
                 "type": tag,
-                "lane": lanes.get(node_id),
-                "form": props.get("formKey"),
+                "group_id": lanes.get(node_id),
+                "form_id": props.get("formKey"),
                 "stage": props.get("stage"),
                 "status": props.get("status"),
                 "iso_clause": props.get("iso_clause"),

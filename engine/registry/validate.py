@@ -184,7 +184,7 @@ def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
         except ValidationException as exc:
             problems.append(_problem_from(exc, roots, pe.file))
             continue
-        used_forms = {e["form"] for e in pe.elements.values() if e["form"]} & set(forms)
+        used_forms = {e["form_id"] for e in pe.elements.values() if e["form_id"]} & set(forms)
         parsed.append(_parsed(pe, spec, subs, bundle, {f: forms[f][1] for f in sorted(used_forms)}, forms))
     for c in code:
         reason = _check_code(c)
@@ -237,11 +237,12 @@ def _check_elements(pe: ProcessElements, forms: dict, decisions: dict[str, str])
                     el["line"],
                 )
             )
-        if el["form"] and el["form"] not in forms:
+        if el["form_id"] and el["form_id"] not in forms:
             problems.append(
                 Problem(
                     pe.file,
-                    f"names the form {el['form']!r}, but no forms/{el['form']}.json was deployed with it",
+                    f"names the form {el['form_id']!r}, "
+                    f"but no forms/{el['form_id']}.json was deployed with it",
                     element_id,
                     el["line"],
                 )
