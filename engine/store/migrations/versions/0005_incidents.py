@@ -1,7 +1,7 @@
 """incidents: timer firings that keep failing are retried with backoff, then parked as incidents
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-03 18:10:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
