@@ -16,12 +16,12 @@ from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.task_forms import schema as forms
+from engine.timers.incidents import for_case
 
 DEADLINE = CaseDeadline.__table__
 
 
 def incidents_of(conn, case_id: int) -> list[dict[str, Any]]:
-    from engine.timers.incidents import for_case  # the timers package imports the case service
 
     return for_case(conn, case_id)
 
