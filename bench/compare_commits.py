@@ -19,10 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(worktree: Path, args: argparse.Namespace) -> dict[str, dict]:
+def run(worktree: Path, args: argparse.Namespace, pg: str) -> dict[str, dict]:
     cmd = [sys.executable, "bench/engine_bench.py", "--cases", str(args.cases), "--rounds", str(args.rounds)]
-    if args.pg:
-        cmd += ["--pg", args.pg]
+    cmd += ["--pg", pg]
     out = subprocess.run(cmd, cwd=worktree, check=True, capture_output=True, text=True).stdout
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     return {line.get("db") or "raw": line for line in lines}
@@ -51,8 +50,9 @@ def main() -> None:
             trees[rev] = tree
         try:
             for n in range(args.runs):
-                for rev in (args.old, args.new):
-                    lines = run(trees[rev], args)
+                for n_rev, rev in enumerate((args.old, args.new)):
+                    # Each commit on a database of its own: their schemas differ.
+                    lines = run(trees[rev], args, f"{args.pg}_{n_rev}")
                     results[rev].append(lines)
                     print(json.dumps({"run": n + 1, "commit": rev, "lines": lines}), flush=True)
         finally:
