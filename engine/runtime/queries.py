@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or_, select, union_all
 
 from engine import forms
+from engine.actors import DEFAULT_GROUP
 from engine.errors import NotFound
 from engine.runtime import workflow as wfx
 from engine.runtime.casework import CASE, CASE_COLUMNS, TASK, TIMER
@@ -159,7 +160,10 @@ def list_tasks(
         .offset(offset)
     )
     if groups is not None:
-        query = query.where(TASK.c.lane.in_(sorted(groups)) | TASK.c.lane.is_(None))
+        where = TASK.c.lane.in_(sorted(groups))
+        if DEFAULT_GROUP in groups:  # rows written before lane-less tasks were stored as the default group
+            where = where | TASK.c.lane.is_(None)
+        query = query.where(where)
     if assignee is not None:
         query = query.where(TASK.c.assignee == assignee)
     with runtime.db.read() as session:
@@ -252,13 +256,18 @@ def task_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
 
-    "May work on": the task's lane is one of `groups` (or it has no lane) and nobody else holds it; `mine`
-    keeps only the caller's own. Each lane is read on its own, in the order of `ix_task_inbox` (lane, due
-    time, creation), so a page costs the same at a hundred tasks or a million whatever the database knows
-    about its data; the lanes' first rows are merged in one statement. The total counts ranges of the
+    "May work on": the task's lane is one of `groups` (a lane-less one counts as DEFAULT_GROUP's) and
+    nobody else holds it; `mine` keeps only the caller's own. Each lane is read on its own, in the order
+    of `ix_task_inbox` (lane, due time, creation), so a page costs the same at a hundred tasks or a million
+    whatever the database knows about its data; the lanes' first rows are merged in one statement. The
+    total counts ranges of the
     covering index (lane, assignee).
     """
-    lanes: list[str | None] = [group] if group is not None else [*sorted(groups), None]
+    lanes: list[str | None] = [group] if group is not None else sorted(groups)
+    if group is None and DEFAULT_GROUP in groups:
+        lanes.append(None)  # lane-less rows written before they were stored as the default group
+    if not lanes:
+        return [], 0
     counts, page_query = _inbox_statements(tuple(lane is None for lane in lanes), mine, runtime.db.is_sqlite)
     offset = (page - 1) * page_size
     params: dict[str, Any] = {f"lane{n}": lane for n, lane in enumerate(lanes) if lane is not None}

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import deadlines, forms
-from engine.actors import SYSTEM, Actor
+from engine.actors import CASEWORK_ROLES, DEFAULT_GROUP, SYSTEM, Actor
 from engine.clock import Clock, SystemClock
 from engine.errors import (
     ConflictError,
@@ -337,16 +337,19 @@ class Runtime:
                 raise PermissionDenied(
                     f"this task is held by {row.assignee}; only they or a supervisor may release it"
                 )
-        elif assignee is not None and row.lane is not None:
+        elif assignee is not None:
+            group = row.lane or DEFAULT_GROUP
             with self.db.read() as session:
-                member = session.scalar(
-                    select(Membership.user_id)
-                    .join(Membership.user)
-                    .where(Membership.group_id == row.lane)
+                roles = session.scalar(
+                    select(User.roles)
+                    .join(Membership, Membership.user_id == User.id)
+                    .where(Membership.group_id == group)
                     .where(User.username == assignee)
                 )
-            if member is None:
-                raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{row.lane}'."]})
+            if roles is None:
+                raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{group}'."]})
+            if not CASEWORK_ROLES & set(roles.split()):
+                raise FormInvalid({"assignee": [f"{assignee} has no role that works on tasks."]})
         work.record(
             actor.username,
             action,

@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import clock as clock_mod
 from engine import scripting
+from engine.actors import DEFAULT_GROUP
 from engine.clock import Clock
 from engine.errors import MessageNotExpected, WorkflowFailed
 from engine.registry.specs import LoadedVersion
@@ -152,7 +153,7 @@ def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:
                     spec.bpmn_id,
                     spec.bpmn_name or spec.bpmn_id,
                     meta.get("form"),
-                    meta.get("lane"),
+                    meta.get("lane") or DEFAULT_GROUP,
                 )
             continue
         ed = getattr(spec, "event_definition", None)

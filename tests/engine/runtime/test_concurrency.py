@@ -69,7 +69,7 @@ def _worker(url: str, task_ids: list[str], barrier, queue) -> None:
     from engine.actors import Actor
 
     runtime = Runtime(Database(url))
-    actor = Actor("proc", frozenset({"handlers"}))
+    actor = Actor("proc", frozenset({"handlers"}), frozenset({"handler"}))
     for task_id in task_ids:
         barrier.wait()
         try:
