@@ -24,12 +24,23 @@ def hash_password(password: str) -> str:
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
 
 
+# Checked against when a user is unknown or has no password: random salt and digest, matching nothing.
+_DUMMY_HASH = "$".join(
+    (
+        "scrypt",
+        base64.b64encode(secrets.token_bytes(16)).decode(),
+        base64.b64encode(secrets.token_bytes(32)).decode(),
+    )
+)
+
+
 def check_password(stored: str | None, password: str) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    _, salt_b64, digest_b64 = stored.split("$")
+    """Whether `password` matches; the same scrypt work is done when there is nothing to match against,
+    so the time a wrong answer takes never tells an unknown username from a known one."""
+    real = bool(stored) and stored.startswith("scrypt$")
+    _, salt_b64, digest_b64 = (stored if real else _DUMMY_HASH).split("$")
     digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), dklen=32, **_SCRYPT)
-    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64)) and real
 
 
 def ensure_group(session: Session, group_id: str, name: str = "") -> Group:
@@ -115,7 +126,7 @@ def authenticate(session: Session, username: str, password: str) -> Actor | None
         .where(User.username == username, User.active.is_(True))
         .options(selectinload(User.memberships))
     )
-    if user is None or not check_password(user.password_hash, password):
+    if not check_password(user.password_hash if user else None, password) or user is None:
         return None
     return actor_of(user)
 

@@ -1,0 +1,45 @@
+"""Signing in does the same work for an unknown user as for a known one with a wrong password."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from engine import auth
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def scrypt_calls(monkeypatch) -> list[int]:
+    """Counts scrypt derivations (the expensive part of checking a password)."""
+    calls: list[int] = []
+    real = hashlib.scrypt
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("n", 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    return calls
+
+
+def _work(runtime, calls: list[int], username: str, password: str) -> list[int]:
+    calls.clear()
+    with pytest.raises(auth.Unauthenticated):
+        auth.sign_in(runtime.db, runtime.clock, username, password)
+    return list(calls)
+
+
+def test_unknown_and_known_users_cost_the_same(runtime, scrypt_calls):
+    make_user(runtime, "hana", "handlers")
+    known = _work(runtime, scrypt_calls, "hana", "wrong password")
+    unknown = _work(runtime, scrypt_calls, "nobody", "wrong password")
+    assert known == unknown and len(known) == 1 and known[0] >= 2**14
+    with runtime.db.write() as session:
+        from engine.store.models import User
+
+        session.query(User).filter_by(username="hana").update({"active": False})
+    assert _work(runtime, scrypt_calls, "hana", "pw") == known  # a deactivated user too
+    # and the dummy never lets anyone in
+    assert _work(runtime, scrypt_calls, "nobody", "") == known
