@@ -61,8 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from webapp.api import init_api
+    from webapp.headers import init_headers
 
     init_api(app)
+    init_headers(app)
 
     @app.get("/health")
     def health():
