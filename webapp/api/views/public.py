@@ -6,7 +6,7 @@ token and an unknown reference get the same 404.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask_smorest import Blueprint
 
 from engine import attachments, intake, tracking
@@ -68,19 +68,20 @@ def submit_complaint(complaint: dict):
 
 @blp.route("/track/<reference>", methods=["GET"])
 @limits.public
+@security.tracked
 @blp.response(200, TrackingView)
 @blp.alt_response(404, schema=ProblemSchema, description="Unknown reference or wrong tracking token")
 @blp.alt_response(429, schema=ProblemSchema, description="Too many requests")
 @blp.doc(parameters=[TRACKING_TOKEN])
 def track(reference: str):
     """What the complainant may see: status, stage, key dates, the decision, and what they may send now."""
-    rt = runtime()
-    tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
-    return tracking.view(rt, reference)
+    security.tracked_case(reference)
+    return tracking.view(runtime(), reference)
 
 
 @blp.route("/track/<reference>/messages", methods=["POST"])
 @limits.public
+@security.tracked
 @blp.arguments(ComplainantMessage())
 @blp.response(200, TrackingView)
 @blp.alt_response(404, schema=ProblemSchema, description="Unknown reference or wrong tracking token")
@@ -89,14 +90,15 @@ def track(reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def complainant_message(message: dict, reference: str):
     """Accept or reject the decision, send requested information, or withdraw the complaint."""
+    security.tracked_case(reference)
     rt = runtime()
-    tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     tracking.send(rt, reference, message["type"], message["text"], rt.clock.now())
     return tracking.view(rt, reference)
 
 
 @blp.route("/track/<reference>/attachments", methods=["POST"])
 @limits.public
+@security.tracked
 @blp.arguments(Upload(), location="files")
 @blp.response(201, AttachmentOut)
 @blp.alt_response(404, schema=ProblemSchema, description="Unknown reference or wrong tracking token")
@@ -106,8 +108,8 @@ def complainant_message(message: dict, reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def complainant_attachment(files: dict, reference: str):
     """Add an evidence file to the complaint (multipart field `file`)."""
+    case_id = security.tracked_case(reference)
     rt = runtime()
-    case_id = tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     upload = files["file"]
     return attachments.save(
         rt.db,
