@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
+from engine.attachment_storage import store_for
 from engine.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
 from engine.auth import TokenCache
 from engine.idempotency import IdempotencyStore
@@ -27,6 +28,8 @@ def defaults() -> dict[str, Any]:
         "CLOCK": None,  # an engine Clock; tests pass a FixedClock
         "REDRESSAL_MAX_BODY": _env("REDRESSAL_MAX_BODY", 1024 * 1024, int),
         "REDRESSAL_ATTACHMENTS_DIR": _env("REDRESSAL_ATTACHMENTS_DIR", DEFAULT_FOLDER),
+        # auto: the database on PostgreSQL (every node reads it), the folder on SQLite; or database, folder
+        "REDRESSAL_ATTACHMENT_STORE": _env("REDRESSAL_ATTACHMENT_STORE", "auto"),
         "REDRESSAL_ATTACHMENT_MAX_BYTES": _env("REDRESSAL_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES, int),
         "REDRESSAL_ATTACHMENT_TYPES": _env("REDRESSAL_ATTACHMENT_TYPES", ",".join(sorted(DEFAULT_TYPES))),
         "REDRESSAL_TOKEN_TTL": _env("REDRESSAL_TOKEN_TTL", 8 * 3600, int),
@@ -54,8 +57,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["redressal"] = runtime
     app.extensions["redressal.tokens"] = TokenCache(app.config["REDRESSAL_TOKEN_CACHE_SECONDS"])
     app.extensions["redressal.idempotency"] = IdempotencyStore(runtime.db, runtime.clock)
+    folder = Path(app.config["REDRESSAL_ATTACHMENTS_DIR"])
     app.extensions["redressal.attachments"] = AttachmentPolicy(
-        folder=Path(app.config["REDRESSAL_ATTACHMENTS_DIR"]),
+        folder=folder,
+        store=store_for(runtime.db, app.config["REDRESSAL_ATTACHMENT_STORE"], folder),
         max_bytes=app.config["REDRESSAL_ATTACHMENT_MAX_BYTES"],
         media_types=frozenset(t.strip() for t in app.config["REDRESSAL_ATTACHMENT_TYPES"].split(",") if t),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.store.models import Base, Task
@@ -76,3 +76,12 @@ class IdempotencyRecord(Base):
 # page is read in index order instead of sorting every task of the lane (engine.runtime.queries.task_page).
 _TASK = Task.__table__
 Index("ix_task_inbox", _TASK.c.lane, _TASK.c.due_at, _TASK.c.created_at, _TASK.c.id)
+
+
+class AttachmentBlob(Base):
+    """The bytes of an attachment where the database holds them (PostgreSQL: every web node reads them)."""
+
+    __tablename__ = "attachment_blob"
+
+    storage_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -68,7 +68,14 @@ def is_provider(caller: Actor) -> bool:
 # Endpoints anyone may call; every other API endpoint needs a valid bearer token.
 OPEN = frozenset({"api-docs.openapi_json", "auth.sign_in", "public.submit_complaint"})
 # Endpoints a complainant reaches with the tracking token of the case in the address.
-TRACKED = frozenset({"public.track", "public.complainant_message", "public.complainant_attachment"})
+TRACKED = frozenset(
+    {
+        "public.track",
+        "public.complainant_message",
+        "public.complainant_attachment",
+        "public.complainant_download",
+    }
+)
 
 
 def authenticate_first() -> None:

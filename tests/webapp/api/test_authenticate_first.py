@@ -7,10 +7,20 @@ import pytest
 from tests.webapp.conftest import problem_of
 
 OPEN = {"api-docs.openapi_json", "auth.sign_in", "public.submit_complaint"}
-TRACKED = {"public.track", "public.complainant_message", "public.complainant_attachment"}
+TRACKED = {
+    "public.track",
+    "public.complainant_message",
+    "public.complainant_attachment",
+    "public.complainant_download",
+}
 BAD_QUERY = "?page=zero&page_size=-1&status=nonsense&assignee=you&group="
 BAD_BODY = {"data": "not an object", "name": 5, "assignee": [], "process_id": None, "surprise": True}
-ARGS = {"reference": "CMP-2026-ZZZZZZZZ", "task_id": "no-such-task", "process_id": "nothing"}
+ARGS = {
+    "reference": "CMP-2026-ZZZZZZZZ",
+    "task_id": "no-such-task",
+    "process_id": "nothing",
+    "int:attachment_id": "1",
+}
 
 
 def _calls(app):

@@ -11,8 +11,10 @@ from flask_smorest import Blueprint
 
 from engine import attachments, intake, tracking
 from engine.actors import COMPLAINANT
+from engine.errors import NotFound
 from webapp.api import limits, security
 from webapp.api.context import attachment_policy, runtime
+from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
@@ -121,3 +123,19 @@ def complainant_attachment(files: dict, reference: str):
         upload.stream,
         COMPLAINANT.username,
     )
+
+
+@blp.route("/track/<reference>/attachments/<int:attachment_id>", methods=["GET"])
+@limits.public
+@security.tracked
+@blp.alt_response(404, schema=ProblemSchema, description="Unknown reference, wrong token, or not your file")
+@blp.alt_response(429, schema=ProblemSchema, description="Too many requests")
+@blp.doc(parameters=[TRACKING_TOKEN], responses=FILE_RESPONSE)
+def complainant_download(reference: str, attachment_id: int):
+    """Download a file the complainant added to this complaint (staff evidence is not shown here)."""
+    rt = runtime()
+    case_id = security.tracked_case(reference)
+    description, content = attachments.fetch(rt.db, attachment_policy(), case_id, attachment_id)
+    if description["uploaded_by"] != COMPLAINANT.username:
+        raise NotFound("no such attachment on this case")
+    return file_response(description, content)
