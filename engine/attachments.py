@@ -179,6 +179,8 @@ def list_for_case(db: Database, case_id: int) -> list[dict[str, Any]]:
 
 def fetch(db: Database, policy: AttachmentPolicy, case_id: int, attachment_id: int) -> tuple[dict, bytes]:
     """An attachment of this case (its description and bytes); NotFound for another case's file."""
+    if not 0 < attachment_id < 2**31:  # beyond the column's range: no such file, not a database error
+        raise NotFound("no such attachment on this case")
     with db.reading() as conn:
         row = conn.execute(
             select(_TABLE).where(_TABLE.c.id == attachment_id, _TABLE.c.case_id == case_id)
