@@ -193,6 +193,7 @@ def users_demo(ctx: Context) -> None:
                 ctx.runtime.clock,
                 username,
                 password="demo",
+                password_policy=False,  # demo users only exist outside production
                 roles=roles,
                 groups=groups,
                 display_name=username.replace("-", " ").title(),

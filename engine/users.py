@@ -10,6 +10,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from engine import passwords
 from engine.actors import ROLES, Actor
 from engine.clock import Clock
 from engine.errors import FormInvalid, NotFound
@@ -63,14 +64,23 @@ def add_user(
     display_name: str = "",
     email: str | None = None,
     skills: list[str] | None = None,
+    password_policy: bool = True,
 ) -> User:
-    """Create or update a user; groups are created on first mention."""
+    """Create or update a user; groups are created on first mention.
+
+    A new password must pass the policy (engine.passwords); only the demo users, never created in
+    production, skip it.
+    """
     errors: dict[str, list[str]] = {}
     if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
         errors["username"] = ["Use letters, digits, '.', '-' or '_'."]
     unknown = sorted(set(roles or []) - ROLES)
     if unknown:
         errors["roles"] = [f"Unknown role(s) {', '.join(unknown)}; known: {', '.join(sorted(ROLES))}."]
+    if password is not None and password_policy:
+        weak = passwords.problems(username, password)
+        if weak:
+            errors["password"] = weak
     if errors:
         raise FormInvalid(errors)
     user = session.scalar(select(User).where(User.username == username))

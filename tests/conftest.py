@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_URL = os.environ.get("REDRESSAL_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
+PASSWORD = "a long passphrase for tests"  # passes the password policy
 
 
 def _reset(db: Database) -> None:
@@ -100,7 +101,7 @@ def deploy(runtime: Runtime, *paths: str | Path, forms: str | Path | None = None
 
 def make_user(runtime: Runtime, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)) -> Actor:
     with runtime.db.write() as session:
-        add_user(session, runtime.clock, username, password="pw", roles=list(roles), groups=list(groups))
+        add_user(session, runtime.clock, username, password=PASSWORD, roles=list(roles), groups=list(groups))
     with runtime.db.read() as session:
         return load_actor(session, username)
 

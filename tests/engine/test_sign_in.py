@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from engine import auth
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 
 
 @pytest.fixture
@@ -40,6 +40,6 @@ def test_unknown_and_known_users_cost_the_same(runtime, scrypt_calls):
         from engine.store.models import User
 
         session.query(User).filter_by(username="hana").update({"active": False})
-    assert _work(runtime, scrypt_calls, "hana", "pw") == known  # a deactivated user too
+    assert _work(runtime, scrypt_calls, "hana", PASSWORD) == known  # a deactivated user too
     # and the dummy never lets anyone in
     assert _work(runtime, scrypt_calls, "nobody", "") == known
