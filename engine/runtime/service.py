@@ -228,7 +228,7 @@ class Runtime:
         work.drawn_id = case_id
         with self._running(work):
             wfx.run(work.wf)
-        work.record(actor.username, "start", data=clean)
+        work.record(actor.username, "start", personal=clean)
         return self._commit([work], within)
 
     def _new_case(
@@ -300,7 +300,7 @@ class Runtime:
             "complete_task",
             task_id,
             row.task_bpmn_id,
-            data=clean,
+            personal=clean,
             claimed=None if row.assignee else actor.username,
         )
         return self._commit([work], within)
@@ -383,7 +383,7 @@ class Runtime:
         with self._running(work):
             wfx.deliver(work.wf, name, payload if payload is not None else {})
             wfx.run(work.wf)
-        work.record(actor.username, "message", element=name, payload=payload)
+        work.record(actor.username, "message", element=name, personal=payload if payload is not None else {})
         return self._commit([work])
 
     def withdraw(self, reference: str, actor: Actor, reason: str = "") -> CaseResult:
