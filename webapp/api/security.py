@@ -13,13 +13,14 @@ from typing import Any
 
 from flask import g, request
 
-from engine import auth, tracking
-from engine.actors import Actor
-from engine.errors import PermissionDenied
-from webapp.api.context import runtime, token_cache
+from engine.complaints import tracking
+from engine.core.actors import Actor
+from engine.core.errors import PermissionDenied
+from engine.identity import tokens as auth
+from webapp.api.context import service, token_cache
 
 STAFF = frozenset({"handler", "supervisor", "process_owner", "auditor", "admin", "integration"})
-# Reading cases: every staff role; providers only their own cases (see engine.providers).
+# Reading cases: every staff role; providers only their own cases (see engine.disputes.providers).
 READERS = STAFF
 # Starting cases, logging complaints, sending messages, adding evidence.
 WRITERS = frozenset({"handler", "supervisor", "admin", "integration"})
@@ -45,7 +46,7 @@ def optional_actor() -> Actor | None:
     token = bearer_token()
     if token is None:
         raise auth.Unauthenticated("send the token as 'Authorization: Bearer <token>'")
-    rt = runtime()
+    rt = service()
     g.actor = auth.actor_for_token(rt.db, rt.clock, token, token_cache())
     return g.actor
 
@@ -109,6 +110,6 @@ def tracked(view: Callable) -> Callable:
 def tracked_case(reference: str) -> int:
     """The case id of `reference` when the request carries its tracking token; 404 otherwise."""
     if "tracked_case_id" not in g:
-        rt = runtime()
+        rt = service()
         g.tracked_case_id = tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     return g.tracked_case_id

@@ -7,9 +7,9 @@ import json
 from alembic import command
 from sqlalchemy import select, update
 
-from engine.runtime.audit import GENESIS, event_hash, verify_chain
+from engine.cases.audit import GENESIS, event_hash, verify_chain
+from engine.cases.tables import AuditEvent, Case
 from engine.store.migrate import alembic_config, current, upgrade
-from engine.store.models import AuditEvent, Case
 
 START_DATA = {"subject": "Ana Oldshape-Example lost her deposit", "category": "fees"}
 FORM_DATA = {"subject": "Ana Oldshape-Example", "severity_points": 3, "category": "fees"}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from engine import auth
-from engine.runtime.service import Runtime
+from engine.cases.service import CaseService
+from engine.identity import tokens as auth
 from tests.conftest import deploy, make_user
 from tests.webapp.conftest import FIXTURES, INTAKE_FORM, complaint
 
@@ -57,17 +57,17 @@ def _wait_until_up(base: str, proc: subprocess.Popen) -> None:
 
 @pytest.fixture
 def two_nodes(pg, tmp_path):
-    runtime = Runtime(pg)
+    service = CaseService(pg)
     deploy(
-        runtime,
+        service,
         FIXTURES / "processes" / "complaint_handling.bpmn",
         FIXTURES / "processes" / "dispute_resolution.bpmn",
         FIXTURES / "forms" / "review.json",
         FIXTURES / "forms" / "referral.json",
         INTAKE_FORM,
     )
-    make_user(runtime, "hana", "handlers")
-    token, _ = auth.issue_for(pg, runtime.clock, "hana")
+    make_user(service, "hana", "handlers")
+    token, _ = auth.issue_for(pg, service.clock, "hana")
     nodes, procs = [], []
     for name in ("a", "b"):
         port = free_port()

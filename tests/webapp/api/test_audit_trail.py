@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import select, text, update
 
-from engine.runtime.audit import matches, verify_chain
-from engine.store.models import AuditEvent, Case
+from engine.cases.audit import matches, verify_chain
+from engine.cases.tables import AuditEvent, Case
 from tests.webapp.conftest import complaint
 
 PERSONAL = {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine import attachments, providers
-from engine.errors import PermissionDenied
-from engine.runtime import queries
+from engine.cases import queries
+from engine.core.errors import PermissionDenied
+from engine.disputes import providers
+from engine.evidence import attachments
 from webapp.api import security
-from webapp.api.context import attachment_policy, runtime
+from webapp.api.context import attachment_policy, service
 from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -33,14 +34,14 @@ def _reader(reference: str | None = None):
     """A caller who may read cases; a provider only their own (others look like unknown references)."""
     caller = security.actor(security.READERS | {security.PROVIDER})
     if reference is not None and security.is_provider(caller):
-        providers.check(runtime(), reference, caller.username)
+        providers.check(service(), reference, caller.username)
     return caller
 
 
 def _writer(reference: str):
     caller = security.actor(security.WRITERS | {security.PROVIDER})
     if security.is_provider(caller):
-        providers.check(runtime(), reference, caller.username)
+        providers.check(service(), reference, caller.username)
     return caller
 
 
@@ -60,7 +61,7 @@ def start_case(args: dict):
             record(conn, 201, _summary.dump(result))
 
         return 201, _summary.dump(
-            runtime().start_case(args["process_id"], args["data"], caller, within=within)
+            service().start_case(args["process_id"], args["data"], caller, within=within)
         )
 
     return run_once("cases", caller.username, action)
@@ -75,7 +76,7 @@ def start_case(args: dict):
 def list_cases(filters: dict):
     """Cases, newest first, filtered by status, stage, group, assignee, overdue and text."""
     caller = _reader()
-    rt = runtime()
+    rt = service()
     page, size = filters.pop("page"), filters.pop("page_size")
     if filters.get("assignee") == "me":
         filters["assignee"] = caller.username
@@ -94,7 +95,7 @@ def list_cases(filters: dict):
 def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
     _reader(reference)
-    rt = runtime()
+    rt = service()
     detail = rt.case_detail(reference)
     detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
     return detail
@@ -113,7 +114,7 @@ def deliver_message(message: dict, reference: str):
     caller = _writer(reference)
     if security.is_provider(caller) and not message["name"].startswith("provider_"):
         raise PermissionDenied("providers may send only provider_* messages")
-    return runtime().deliver_message(reference, message["name"], message["payload"], caller)
+    return service().deliver_message(reference, message["name"], message["payload"], caller)
 
 
 @blp.route("/<reference>/attachments", methods=["POST"])
@@ -128,7 +129,7 @@ def deliver_message(message: dict, reference: str):
 def add_attachment(files: dict, reference: str):
     """Add an evidence file to a case (multipart field `file`)."""
     caller = _writer(reference)
-    rt = runtime()
+    rt = service()
     upload = files["file"]
     return attachments.save(
         rt.db,
@@ -150,6 +151,6 @@ def add_attachment(files: dict, reference: str):
 def download_attachment(reference: str, attachment_id: int):
     """Download an evidence file of a case (staff who may read the case; providers their own cases)."""
     _reader(reference)
-    rt = runtime()
+    rt = service()
     case_id = attachments.case_id_of(rt.db, reference)
     return file_response(*attachments.fetch(rt.db, attachment_policy(), case_id, attachment_id))

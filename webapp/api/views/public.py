@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 
-from engine import attachments, intake, tracking
-from engine.actors import COMPLAINANT
-from engine.errors import NotFound
+from engine.complaints import intake, tracking
+from engine.core.actors import COMPLAINANT
+from engine.core.errors import NotFound
+from engine.evidence import attachments
 from webapp.api import limits, security
-from webapp.api.context import attachment_policy, runtime
+from webapp.api.context import attachment_policy, service
 from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -61,7 +62,7 @@ def submit_complaint(complaint: dict):
         def within(conn, created):
             record(conn, 201, _created.dump(created))
 
-        result = intake.submit(runtime(), complaint, caller, default_jurisdiction=jurisdiction, within=within)
+        result = intake.submit(service(), complaint, caller, default_jurisdiction=jurisdiction, within=within)
         return 201, _created.dump(result)
 
     who = caller.username if caller else "public"
@@ -78,7 +79,7 @@ def submit_complaint(complaint: dict):
 def track(reference: str):
     """What the complainant may see: status, stage, key dates, the decision, and what they may send now."""
     security.tracked_case(reference)
-    return tracking.view(runtime(), reference)
+    return tracking.view(service(), reference)
 
 
 @blp.route("/track/<reference>/messages", methods=["POST"])
@@ -93,7 +94,7 @@ def track(reference: str):
 def complainant_message(message: dict, reference: str):
     """Accept or reject the decision, send requested information, or withdraw the complaint."""
     security.tracked_case(reference)
-    rt = runtime()
+    rt = service()
     tracking.send(rt, reference, message["type"], message["text"], rt.clock.now())
     return tracking.view(rt, reference)
 
@@ -111,7 +112,7 @@ def complainant_message(message: dict, reference: str):
 def complainant_attachment(files: dict, reference: str):
     """Add an evidence file to the complaint (multipart field `file`)."""
     case_id = security.tracked_case(reference)
-    rt = runtime()
+    rt = service()
     upload = files["file"]
     return attachments.save(
         rt.db,
@@ -133,7 +134,7 @@ def complainant_attachment(files: dict, reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN], responses=FILE_RESPONSE)
 def complainant_download(reference: str, attachment_id: int):
     """Download a file the complainant added to this complaint (staff evidence is not shown here)."""
-    rt = runtime()
+    rt = service()
     case_id = security.tracked_case(reference)
     description, content = attachments.fetch(rt.db, attachment_policy(), case_id, attachment_id)
     if description["uploaded_by"] != COMPLAINANT.username:

@@ -1,0 +1,74 @@
+"""`redressal processes`: validate, deploy and list process versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.cli.base import Context, cli, handles_errors, pass_ctx
+
+
+@cli.group()
+def processes() -> None:
+    """Process models: validate, deploy, list versions."""
+
+
+def _bundle(paths: tuple[str, ...], forms_dir: str | None):
+    from engine.registry import load_bundle
+
+    forms = forms_dir if forms_dir is not None else ("forms" if Path("forms").is_dir() else None)
+    return load_bundle(list(paths), forms)
+
+
+FORMS_OPTION = click.option(
+    "--forms", "forms_dir", default=None, help="Folder of form definitions (default: ./forms when it exists)."
+)
+
+
+@processes.command("validate")
+@click.argument("paths", nargs=-1, required=True)
+@FORMS_OPTION
+@handles_errors
+def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
+    """Check BPMN, DMN and forms; print every problem with file, element and line."""
+    from engine.deadlines.compute import profiles
+    from engine.registry import validate_bundle
+    from engine.registry.deadline_lint import unmet_deadlines
+
+    parsed = validate_bundle(_bundle(paths, forms_dir))
+    for proc in parsed:
+        click.echo(
+            f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
+        )
+        for warning in unmet_deadlines(proc.file, proc.process_id, proc.elements, profiles()):
+            click.echo(warning)
+
+
+@processes.command("deploy")
+@click.argument("paths", nargs=-1, required=True)
+@FORMS_OPTION
+@pass_ctx
+@handles_errors
+def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None) -> None:
+    """Deploy new versions of the processes in these files (identical content deploys nothing)."""
+    from engine.registry import deploy_bundle, validate_bundle
+
+    parsed = validate_bundle(_bundle(paths, forms_dir))
+    with ctx.service.db.write() as session:
+        results = deploy_bundle(session, parsed, ctx.service.clock, "cli")
+    for r in results:
+        click.echo(f"{r.process_id} version {r.version} " + ("deployed" if r.created else "unchanged"))
+
+
+@processes.command("list")
+@pass_ctx
+@handles_errors
+def processes_list(ctx: Context) -> None:
+    from engine.registry import list_versions
+
+    with ctx.service.db.read() as session:
+        for v in list_versions(session):
+            click.echo(
+                f"{v.process_id:30} v{v.version:<4} {v.deployed_at:%Y-%m-%d %H:%M} {v.content_hash[:12]}"
+            )
