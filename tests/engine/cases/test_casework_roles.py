@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from engine.cases.queries import task_page
 
+from engine.cases.queries import task_page
 from engine.core.errors import FormInvalid, PermissionDenied
 from tests.conftest import FIXTURES, START, deploy, make_user
 

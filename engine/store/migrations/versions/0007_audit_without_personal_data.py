@@ -28,14 +28,15 @@ depends_on = None
 GENESIS = "0" * 64
 PERSONAL_KEYS = ("data", "payload")  # the detail keys that carried submitted values
 
-case = sa.table(
-    "case",
-    sa.column("id", sa.Integer),
-    sa.column("status", sa.String),
-    sa.column("version", sa.Integer),
-    sa.column("last_hash", sa.String),
-    sa.column("audit_salt", sa.String),
-)
+def _case_table(lock_column):
+    return sa.table(
+        "case",
+        sa.column("id", sa.Integer),
+        sa.column("status", sa.String),
+        sa.column(lock_column, sa.Integer),
+        sa.column("last_hash", sa.String),
+        sa.column("audit_salt", sa.String),
+    )
 event = sa.table(
     "audit_event",
     sa.column("id", sa.Integer),
@@ -89,6 +90,10 @@ def upgrade() -> None:
     # with foreign keys on would cascade to every audit event.
     op.add_column("case", sa.Column("audit_salt", sa.String(length=64), nullable=True))
     conn = op.get_bind()
+    # The optimistic-lock column is `version`, or `lock_version` once the renaming migration (0004) has run.
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("case")}
+    lock_column = "lock_version" if "lock_version" in columns else "version"
+    case = _case_table(lock_column)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     for case_id, status, old_head in conn.execute(
         sa.select(case.c.id, case.c.status, case.c.last_hash).order_by(case.c.id)
@@ -118,7 +123,7 @@ def upgrade() -> None:
         # The row version counts audit events, so it moves with the appended one.
         values = {"audit_salt": salt, "last_hash": prev}
         if rows:
-            values["version"] = seq
+            values[lock_column] = seq
         conn.execute(case.update().where(case.c.id == case_id).values(**values))
 
 
