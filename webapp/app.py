@@ -66,8 +66,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from webapp.api import init_api
+    from webapp.errors import init_errors
     from webapp.headers import init_headers
 
+    init_errors(app)
     init_api(app)
     init_headers(app)
 

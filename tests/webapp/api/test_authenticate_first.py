@@ -6,12 +6,12 @@ import pytest
 
 from tests.webapp.conftest import problem_of
 
-OPEN = {"api-docs.openapi_json", "auth.sign_in", "public.submit_complaint"}
+OPEN = {"api-docs.openapi_json", "api.auth.sign_in", "api.public.submit_complaint"}
 TRACKED = {
-    "public.track",
-    "public.complainant_message",
-    "public.complainant_attachment",
-    "public.complainant_download",
+    "api.public.track",
+    "api.public.complainant_message",
+    "api.public.complainant_attachment",
+    "api.public.complainant_download",
 }
 BAD_QUERY = "?page=zero&page_size=-1&status=nonsense&assignee=you&group="
 BAD_BODY = {"data": "not an object", "name": 5, "assignee": [], "process_id": None, "surprise": True}
@@ -36,7 +36,12 @@ def _calls(app):
 
 def test_the_walk_covers_the_staff_api(app):
     endpoints = {endpoint for endpoint, _, _ in _calls(app)}
-    assert {"cases.start_case", "tasks.complete", "tasks.assign", "processes.deploy"} <= endpoints
+    assert {
+        "api.cases.start_case",
+        "api.tasks.complete",
+        "api.tasks.assign",
+        "api.processes.deploy",
+    } <= endpoints
 
 
 @pytest.mark.parametrize("token", [None, "Bearer rdr_not-a-token", "Basic abc"])
