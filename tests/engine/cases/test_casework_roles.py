@@ -33,12 +33,12 @@ def test_read_only_roles_never_claim_or_complete(lane_less, role):
     with pytest.raises(PermissionDenied):
         service.complete_task(task.id, {}, reader)
     items, total = task_page(service, groups=frozenset(), username=reader.username)
-    assert total == 0 or all(item["lane"] == DEFAULT_GROUP for item in items)
+    assert total == 0 or all(item["group_id"] == DEFAULT_GROUP for item in items)
 
 
 def test_a_lane_less_task_belongs_to_the_default_group(lane_less):
     service, task = lane_less
-    assert task.lane == DEFAULT_GROUP
+    assert task.group_id == DEFAULT_GROUP
     outsider = make_user(service, "sam", "safety")
     with pytest.raises(PermissionDenied):
         service.claim_task(task.id, outsider)
@@ -46,7 +46,7 @@ def test_a_lane_less_task_belongs_to_the_default_group(lane_less):
     assert (items, total) == ([], 0)
     handler = make_user(service, "hana", DEFAULT_GROUP)
     items, total = task_page(service, groups=handler.groups, username="hana")
-    assert total == 1 and items[0]["lane"] == DEFAULT_GROUP
+    assert total == 1 and items[0]["group_id"] == DEFAULT_GROUP
     service.claim_task(task.id, handler)
 
 

@@ -70,7 +70,7 @@ def test_an_old_trail_is_cleaned_and_re_chained(lifecycle, handler, db):
         assert json.loads(events[0].detail)["fields"] == sorted(START_DATA)
         with db.read() as session:
             row = session.get(Case, case_id)
-            assert (row.version, row.last_hash) == (events[-1].seq, events[-1].hash)
+            assert (row.lock_version, row.last_hash) == (events[-1].seq, events[-1].hash)
             assert row.audit_salt
 
         # The case goes on from the re-chained head: the next event links to it and the chain holds.
