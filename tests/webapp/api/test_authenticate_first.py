@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.webapp.conftest import problem_of
@@ -27,9 +29,10 @@ def _calls(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        url = rule.rule
+        url = re.sub(r"<int:[^>]+>", "1", rule.rule)  # any id a route takes, including routes added later
         for name, value in ARGS.items():
             url = url.replace(f"<{name}>", value)
+        url = re.sub(r"<[^>]+>", "x", url)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url
 
