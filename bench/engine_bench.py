@@ -109,7 +109,7 @@ class EngineCases:
         self.service = CaseService(self.db)
         with self.db.write() as session:
             deploy_bundle(session, validate_bundle(load_bundle([BPMN])), self.service.clock, "bench")
-        self.actor = Actor("bench", roles=frozenset({"handler"}))
+        self.actor = Actor("bench", frozenset({"handlers"}), roles=frozenset({"handler"}))
         self.counter = StatementCounter(self.db)
         self.reset()
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import requests
 
 HERE = Path(__file__).resolve().parent
+BENCH_PASSWORD = "bench user password"  # passes the password policy
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
@@ -56,7 +57,7 @@ def prepare(url: str) -> None:
             session,
             SystemClock(),
             "bench",
-            password="bench",
+            password=BENCH_PASSWORD,
             roles=["handler", "integration"],
             groups=["handlers"],
         )
@@ -91,7 +92,9 @@ def start_server(url: str, port: int, threads: int, log: Path) -> subprocess.Pop
 
 
 def sign_in(base: str) -> dict[str, str]:
-    response = requests.post(f"{base}/api/v1/auth/token", json={"username": "bench", "password": "bench"})
+    response = requests.post(
+        f"{base}/api/v1/auth/token", json={"username": "bench", "password": BENCH_PASSWORD}
+    )
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['token']}"}
 

@@ -117,7 +117,7 @@ def main() -> None:
         service = CaseService(db, clock)
         with db.write() as session:
             deploy_bundle(session, validate_bundle(load_bundle([HERE / "six_tasks.bpmn"])), clock, "bench")
-        actor = Actor("bench", roles=frozenset({"handler"}))
+        actor = Actor("bench", frozenset({"handlers"}), roles=frozenset({"handler"}))
         result = service.start_case(PROCESS, {}, actor)
         print(json.dumps(measure("six_tasks/start", *case_row(service, result.reference), args.repeat)))
         for step in range(6):

@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 
 from engine.cases.service import CaseService
 from engine.evidence.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
+from engine.evidence.storage import store_for
 from engine.idempotency.store import IdempotencyStore
 from engine.identity.tokens import TokenCache
 from engine.store.db import Database
@@ -27,6 +28,8 @@ def defaults() -> dict[str, Any]:
         "CLOCK": None,  # an engine Clock; tests pass a FixedClock
         "REDRESSAL_MAX_BODY": _env("REDRESSAL_MAX_BODY", 1024 * 1024, int),
         "REDRESSAL_ATTACHMENTS_DIR": _env("REDRESSAL_ATTACHMENTS_DIR", DEFAULT_FOLDER),
+        # auto: the database on PostgreSQL (every node reads it), the folder on SQLite; or database, folder
+        "REDRESSAL_ATTACHMENT_STORE": _env("REDRESSAL_ATTACHMENT_STORE", "auto"),
         "REDRESSAL_ATTACHMENT_MAX_BYTES": _env("REDRESSAL_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES, int),
         "REDRESSAL_ATTACHMENT_TYPES": _env("REDRESSAL_ATTACHMENT_TYPES", ",".join(sorted(DEFAULT_TYPES))),
         "REDRESSAL_TOKEN_TTL": _env("REDRESSAL_TOKEN_TTL", 8 * 3600, int),
@@ -54,17 +57,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["redressal"] = service
     app.extensions["redressal.tokens"] = TokenCache(app.config["REDRESSAL_TOKEN_CACHE_SECONDS"])
     app.extensions["redressal.idempotency"] = IdempotencyStore(service.db, service.clock)
+    folder = Path(app.config["REDRESSAL_ATTACHMENTS_DIR"])
     app.extensions["redressal.attachments"] = AttachmentPolicy(
-        folder=Path(app.config["REDRESSAL_ATTACHMENTS_DIR"]),
+        folder=folder,
+        store=store_for(service.db, app.config["REDRESSAL_ATTACHMENT_STORE"], folder),
         max_bytes=app.config["REDRESSAL_ATTACHMENT_MAX_BYTES"],
         media_types=frozenset(t.strip() for t in app.config["REDRESSAL_ATTACHMENT_TYPES"].split(",") if t),
     )
 
     from webapp.api import init_api
     from webapp.errors import init_errors
+    from webapp.headers import init_headers
 
     init_errors(app)
     init_api(app)
+    init_headers(app)
 
     @app.get("/health")
     def health():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from engine.core.actors import Actor
+from engine.core.actors import CASEWORK_ROLES, DEFAULT_GROUP, Actor
 from engine.core.errors import PermissionDenied
 from engine.disputes import providers
 from engine.identity.tokens import Unauthenticated
@@ -51,7 +51,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.SEND_MESSAGE: CASEWORKERS | {PROVIDER},
     Action.ADD_EVIDENCE: CASEWORKERS | {PROVIDER},
     Action.LIST_TASKS: STAFF,
-    Action.WORK_TASKS: CASEWORKERS,
+    Action.WORK_TASKS: CASEWORK_ROLES,  # people only: integrations start and feed cases, never work tasks
     Action.ASSIGN_TASKS: SUPERVISORS,
     Action.READ_PROCESSES: STAFF,
     Action.DEPLOY_PROCESSES: DEPLOYERS,
@@ -98,11 +98,13 @@ def require_message(actor: Actor, name: str) -> None:
 
 
 def require_task(actor: Actor, group_id: str | None) -> None:
-    """Who may claim or complete a task: a caseworker who is a member of the task's group.
+    """Who may claim or complete a task: a handler, supervisor or admin who is a member of the task's group.
 
-    Read-only roles never do casework, even on a task that has no group; a task without a group is open to
-    every caseworker.
+    Read-only roles never do casework, whatever groups they are in; a task drawn in no lane belongs to the
+    named default group (DEFAULT_GROUP, `handlers`), never to everyone.
     """
     require(actor, Action.WORK_TASKS)
     if not actor.in_group(group_id):
-        raise PermissionDenied(f"only members of the group '{group_id}' may work on this task")
+        raise PermissionDenied(
+            f"only members of the group '{group_id or DEFAULT_GROUP}' may work on this task"
+        )

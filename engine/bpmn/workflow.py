@@ -23,6 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bpmn import scripting
 from engine.bpmn.budget import step_budget
 from engine.core import clock as clock_mod
+from engine.core.actors import DEFAULT_GROUP
 from engine.core.clock import Clock
 from engine.core.errors import MessageNotExpected, WorkflowFailed
 from engine.registry.specs import LoadedVersion
@@ -156,7 +157,7 @@ def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:
                     spec.bpmn_id,
                     spec.bpmn_name or spec.bpmn_id,
                     meta.get("form_id"),
-                    meta.get("group_id"),
+                    meta.get("group_id") or DEFAULT_GROUP,
                 )
             continue
         ed = getattr(spec, "event_definition", None)

@@ -13,6 +13,7 @@ from engine.bpmn import workflow as wfx
 from engine.cases.read_models import CaseItem, TaskDetail, TaskItem
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.cases.tables import AuditEvent, Case
+from engine.core.actors import DEFAULT_GROUP
 from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
@@ -174,7 +175,10 @@ def list_tasks(
         .offset(offset)
     )
     if groups is not None:
-        query = query.where(TASK.c.group_id.in_(sorted(groups)) | TASK.c.group_id.is_(None))
+        where = TASK.c.group_id.in_(sorted(groups))
+        if DEFAULT_GROUP in groups:  # rows written before group-less tasks were stored as the default group
+            where = where | TASK.c.group_id.is_(None)
+        query = query.where(where)
     if assignee is not None:
         query = query.where(TASK.c.assignee == assignee)
     with service.db.read() as session:
@@ -267,13 +271,17 @@ def task_page(
 ) -> tuple[list[TaskItem], int]:
     """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
 
-    "May work on": the task's group is one of `groups` (or it has none) and nobody else holds it; `mine`
-    keeps only the caller's own. Each group is read on its own, in the order of `ix_task_inbox` (group, due
-    time, creation), so a page costs the same at a hundred tasks or a million whatever the database knows
-    about its data; the groups' first rows are merged in one statement. The total counts ranges of the
-    covering index (group, assignee).
+    "May work on": the task's group is one of `groups` (a group-less one counts as DEFAULT_GROUP's) and
+    nobody else holds it; `mine` keeps only the caller's own. Each group is read on its own, in the order
+    of `ix_task_inbox` (group, due time, creation), so a page costs the same at a hundred tasks or a
+    million whatever the database knows about its data; the groups' first rows are merged in one statement.
+    The total counts ranges of the covering index (group, assignee).
     """
-    wanted: list[str | None] = [group] if group is not None else [*sorted(groups), None]
+    wanted: list[str | None] = [group] if group is not None else sorted(groups)
+    if group is None and DEFAULT_GROUP in groups:
+        wanted.append(None)  # group-less rows written before they were stored as the default group
+    if not wanted:
+        return [], 0
     counts, page_query = _inbox_statements(tuple(g is None for g in wanted), mine, service.db.is_sqlite)
     offset = (page - 1) * page_size
     params: dict[str, Any] = {f"group{n}": g for n, g in enumerate(wanted) if g is not None}

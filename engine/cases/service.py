@@ -21,7 +21,7 @@ from engine.bpmn import workflow as wfx
 from engine.bpmn.serialization import TYPE_KEY, misread_keys
 from engine.cases import routing
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER, CaseStore, CaseWork, save
-from engine.core.actors import SYSTEM, Actor
+from engine.core.actors import CASEWORK_ROLES, DEFAULT_GROUP, SYSTEM, Actor
 from engine.core.clock import Clock, SystemClock
 from engine.core.errors import (
     ConflictError,
@@ -215,7 +215,7 @@ class CaseService:
         work.drawn_id = case_id
         with self.store.running(work):
             wfx.run(work.wf)
-        work.record(actor.username, "start", data=clean)
+        work.record(actor.username, "start", personal=clean)
         return self.commit([work], within)
 
     # --- the unit of work --------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class CaseService:
             "complete_task",
             task_id,
             row.task_bpmn_id,
-            data=clean,
+            personal=clean,
             claimed=None if row.assignee else actor.username,
         )
         return self.commit([work], within)
@@ -308,18 +308,19 @@ class CaseService:
                 raise PermissionDenied(
                     f"this task is held by {row.assignee}; only they or a supervisor may release it"
                 )
-        elif assignee is not None and row.group_id is not None:
+        elif assignee is not None:
+            group = row.group_id or DEFAULT_GROUP
             with self.db.read() as session:
-                member = session.scalar(
-                    select(Membership.user_id)
-                    .join(Membership.user)
-                    .where(Membership.group_id == row.group_id)
+                roles = session.scalar(
+                    select(User.roles)
+                    .join(Membership, Membership.user_id == User.id)
+                    .where(Membership.group_id == group)
                     .where(User.username == assignee)
                 )
-            if member is None:
-                raise FormInvalid(
-                    {"assignee": [f"{assignee} is not a member of the group '{row.group_id}'."]}
-                )
+            if roles is None:
+                raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{group}'."]})
+            if not CASEWORK_ROLES & set(roles.split()):
+                raise FormInvalid({"assignee": [f"{assignee} has no role that works on tasks."]})
         work.record(
             actor.username,
             action,
@@ -355,7 +356,7 @@ class CaseService:
         with self.store.running(work):
             wfx.deliver(work.wf, name, payload if payload is not None else {})
             wfx.run(work.wf)
-        work.record(actor.username, "message", element=name, payload=payload)
+        work.record(actor.username, "message", element=name, personal=payload if payload is not None else {})
         return self.commit([work])
 
     def withdraw(self, reference: str, actor: Actor, reason: str = "") -> CaseResult:

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn import workflow as wfx
 from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state, load_state
-from engine.cases.audit import GENESIS, event_hash
+from engine.cases.audit import GENESIS, event_hash, new_salt
+from engine.cases.audit import personal as audit_personal
 from engine.cases.references import new_reference
 from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.clock import Clock
@@ -51,6 +52,7 @@ CASE_COLUMNS = (
     CASE.c.serializer_version,
     CASE.c.lock_version,
     CASE.c.last_hash,
+    CASE.c.audit_salt,
     CASE.c.parent_case_id,
     CASE.c.open_children,
     CASE.c.sla_profile,
@@ -78,6 +80,7 @@ class CaseWork:
     drawn_id: int | None = None  # a new case's id drawn beforehand (PostgreSQL), so its INSERT can wait
     lock_version: int = 0
     last_hash: str = GENESIS
+    audit_salt: str | None = None  # None: not read yet (a new case draws one), or erased (a new one then)
     status: str | None = None
     stage: str | None = None
     outcome: str | None = None
@@ -106,6 +109,7 @@ class CaseWork:
     # Ids of the tasks already completed when the case was loaded: the others completed in this unit. (Ids,
     # not timestamps: another node's clock may run behind ours.)
     completed_before: frozenset = frozenset()
+    salt_drawn: bool = False  # the salt is new in this unit of work: write it with the case
 
     @classmethod
     def from_row(cls, row: Row, version: LoadedVersion, wf: BpmnWorkflow) -> CaseWork:
@@ -116,6 +120,7 @@ class CaseWork:
             id=row.id,
             lock_version=row.lock_version,
             last_hash=row.last_hash,
+            audit_salt=row.audit_salt,
             status=row.status,
             stage=row.stage,
             outcome=row.outcome,
@@ -150,8 +155,22 @@ class CaseWork:
         self.before_tasks, self.before_timers = snap.ready, snap.timers
 
     def record(
-        self, actor: str, action: str, task_id: str | None = None, element: str | None = None, **detail: Any
+        self,
+        actor: str,
+        action: str,
+        task_id: str | None = None,
+        element: str | None = None,
+        *,
+        personal: Any = None,
+        **detail: Any,
     ) -> None:
+        """Queue an audit event. Values a person submitted go in `personal`: the event keeps only their
+        field names and salted digest (engine.cases.audit), never the values themselves."""
+        if personal is not None:
+            if self.audit_salt is None:
+                self.audit_salt = new_salt()
+                self.salt_drawn = True
+            detail.update(audit_personal(self.audit_salt, personal))
         self.events.append(PendingEvent(actor, action, task_id, element, detail))
 
     # --- derived facts ---------------------------------------------------------------------------------
@@ -269,6 +288,9 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         "paused_since": work.paused_since,
         "paused_seconds": work.paused_seconds,
     }
+    if work.salt_drawn or work.id is None:
+        values["audit_salt"] = work.audit_salt or new_salt()
+        work.salt_drawn = False
     if status in ("closed", "withdrawn") and status_before not in ("closed", "withdrawn"):
         values["closed_at"] = now
     if work.version.summary_fields:

@@ -33,6 +33,8 @@ class Case(Base):
     serializer_version: Mapped[str] = mapped_column(String(10))
     lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock, checked on every save
     last_hash: Mapped[str] = mapped_column(String(64))  # head of the audit hash chain
+    # Salt of the audit trail's digests of personal data (engine.cases.audit); erased with the data.
+    audit_salt: Mapped[str | None] = mapped_column(String(64))
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     open_children: Mapped[int] = mapped_column(Integer, default=0)  # linked cases still running
     summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON: a few fields for lists and search

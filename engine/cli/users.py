@@ -76,6 +76,7 @@ def users_demo(ctx: Context) -> None:
                 ctx.service.clock,
                 username,
                 password="demo",
+                password_policy=False,  # demo users only exist outside production
                 roles=roles,
                 groups=groups,
                 display_name=username.replace("-", " ").title(),
@@ -97,7 +98,12 @@ def users_list(ctx: Context) -> None:
 
 @users.command("token")
 @click.argument("username")
-@click.option("--days", default=30.0, show_default=True, help="Days until the token expires.")
+@click.option(
+    "--days",
+    default=30.0,
+    show_default=True,
+    help="Days until the token expires (at most REDRESSAL_TOKEN_MAX_DAYS, 90).",
+)
 @click.option("--label", default="cli", show_default=True, help="What the token is for (shown in audits).")
 @pass_ctx
 @handles_errors

@@ -1,7 +1,8 @@
-"""Evidence files of a case: kept on disk beside the database, described by a row, never in workflow data.
+"""Evidence files of a case: described by a row, their bytes in an attachment store, never in workflow data.
 
 Workflow state is rewritten on every step, so bytes in it would be copied on every task; here a file is
-written once, under a name the server chooses, and the case only lists it. The declared media type, the
+written once, under a key the server chooses (engine.evidence.storage decides where: the database on
+PostgreSQL, the attachments folder on SQLite), and the case only lists it. The declared media type, the
 file name's extension and the file's first bytes must agree, so a script cannot pass as a PDF.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from engine.cases.tables import Case
 from engine.core.clock import Clock
 from engine.core.errors import EngineError, FormInvalid, NotFound
+from engine.evidence.storage import AttachmentStore, FolderStore
 from engine.evidence.tables import Attachment
 from engine.store.db import Database
 
@@ -68,6 +69,11 @@ class AttachmentPolicy:
     folder: Path = Path(DEFAULT_FOLDER)
     max_bytes: int = DEFAULT_MAX_BYTES
     media_types: frozenset[str] = field(default=DEFAULT_TYPES)
+    store: AttachmentStore | None = None  # None: files in `folder`
+
+    @property
+    def storage(self) -> AttachmentStore:
+        return self.store if self.store is not None else FolderStore(self.folder)
 
 
 def clean_name(name: str | None) -> str:
@@ -120,39 +126,34 @@ def save(
         raise FormInvalid({"file": ["The file is empty."]})
     media_type = _media_type(declared_type, name, policy, head)
     key = f"{case_id}/{uuid.uuid4().hex}"
-    target = policy.folder / key
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
     digest = hashlib.sha256()
+    chunks: list[bytes] = []
     size = 0
+    chunk = head
+    while chunk:
+        size += len(chunk)
+        if size > policy.max_bytes:
+            raise AttachmentTooLarge(f"a file may be at most {policy.max_bytes} bytes")
+        digest.update(chunk)
+        chunks.append(chunk)
+        chunk = stream.read(_CHUNK)
+    row = {
+        "case_id": case_id,
+        "name": name,
+        "media_type": media_type,
+        "size": size,
+        "sha256": digest.hexdigest(),
+        "storage_key": key,
+        "uploaded_by": uploaded_by,
+        "uploaded_at": clock.now(),
+    }
+    store = policy.storage
     try:
-        with open(partial, "wb") as out:
-            chunk = head
-            while chunk:
-                size += len(chunk)
-                if size > policy.max_bytes:
-                    raise AttachmentTooLarge(f"a file may be at most {policy.max_bytes} bytes")
-                digest.update(chunk)
-                out.write(chunk)
-                chunk = stream.read(_CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-        row = {
-            "case_id": case_id,
-            "name": name,
-            "media_type": media_type,
-            "size": size,
-            "sha256": digest.hexdigest(),
-            "storage_key": key,
-            "uploaded_by": uploaded_by,
-            "uploaded_at": clock.now(),
-        }
         with db.transaction() as conn:
+            store.put(conn, key, b"".join(chunks))
             row["id"] = conn.execute(_TABLE.insert().values(**row).returning(_TABLE.c.id)).scalar_one()
     except BaseException:
-        partial.unlink(missing_ok=True)
-        target.unlink(missing_ok=True)
+        store.discard(key)
         raise
     return describe(row)
 
@@ -174,3 +175,16 @@ def list_for_case(db: Database, case_id: int) -> list[dict[str, Any]]:
     with db.reading() as conn:
         rows = conn.execute(select(_TABLE).where(_TABLE.c.case_id == case_id).order_by(_TABLE.c.id)).all()
     return [describe(r) for r in rows]
+
+
+def fetch(db: Database, policy: AttachmentPolicy, case_id: int, attachment_id: int) -> tuple[dict, bytes]:
+    """An attachment of this case (its description and bytes); NotFound for another case's file."""
+    if not 0 < attachment_id < 2**31:  # beyond the column's range: no such file, not a database error
+        raise NotFound("no such attachment on this case")
+    with db.reading() as conn:
+        row = conn.execute(
+            select(_TABLE).where(_TABLE.c.id == attachment_id, _TABLE.c.case_id == case_id)
+        ).first()
+    if row is None:
+        raise NotFound("no such attachment on this case")
+    return describe(row), policy.storage.get(db, row.storage_key)

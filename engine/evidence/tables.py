@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -13,7 +13,7 @@ from engine.store.types import UTCDateTime
 
 
 class Attachment(Base):
-    """An evidence file of a case: bytes on disk (never in workflow data), described by this row."""
+    """An evidence file of a case: bytes in an attachment store, never in workflow data."""
 
     __tablename__ = "attachment"
 
@@ -26,3 +26,12 @@ class Attachment(Base):
     storage_key: Mapped[str] = mapped_column(String(200))  # path under the attachments folder
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AttachmentBlob(Base):
+    """The bytes of an attachment where the database holds them (PostgreSQL: every web node reads them)."""
+
+    __tablename__ = "attachment_blob"
+
+    storage_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -5,15 +5,15 @@ The key is reserved before the request runs (so two concurrent retries cannot bo
 stored when it succeeds, and a failure releases the key, since a failed request changed nothing.
 
 Only hashes of keys are stored. Secret fields of an answer (a complainant's tracking token) are stored sealed
-with a key stream derived from the idempotency key itself, so the database never holds them readable and only
-the client that knows the key can have them replayed.
+with AES-256-GCM under a key derived from the idempotency key itself (engine.idempotency.sealing), so the
+database never holds them readable, only the client that knows the key can have them replayed, and an
+altered one is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.core.clock import Clock
 from engine.core.errors import ConflictError, FormInvalid
+from engine.idempotency import sealing
 from engine.idempotency.tables import IdempotencyRecord
 from engine.store.db import Database
 
@@ -41,6 +42,10 @@ class KeyInUse(ConflictError):
 
 class KeyReused(FormInvalid):
     title = "Idempotency key reused"
+
+
+class AnswerUnreadable(ConflictError):
+    title = "Stored answer unreadable"
 
 
 @dataclass(frozen=True)
@@ -103,8 +108,7 @@ class IdempotencyStore:
                 )
             if row.status_code is None:
                 raise KeyInUse("a request with this Idempotency-Key is still being processed; retry shortly")
-            stored = json.loads(row.response)
-            return Answer(row.status_code, _unseal(stored["body"], stored["sealed"], key, scope))
+            return Answer(row.status_code, _opened(json.loads(row.response), key, scope))
         raise KeyInUse("a request with this Idempotency-Key is still being processed; retry shortly")
 
     def finish(self, scope: str, key: str, answer: Answer, secret_fields: Iterable[str] = ()) -> None:
@@ -120,8 +124,8 @@ class IdempotencyStore:
         sealed: list[str] = []
         if isinstance(body, dict):
             sealed = [k for k in secret_fields if isinstance(body.get(k), str)]
-            body = {k: _seal(v, key, scope) if k in sealed else v for k, v in body.items()}
-        stored = json.dumps({"body": body, "sealed": sealed}, default=str)
+            body = {k: sealing.seal(v, key, scope, k) if k in sealed else v for k, v in body.items()}
+        stored = json.dumps({"body": body, "sealed": sealed, "scheme": sealing.SCHEME}, default=str)
         conn.execute(
             update(_TABLE)
             .where(_TABLE.c.key_hash == self._key_hash(scope, key))
@@ -140,25 +144,15 @@ class IdempotencyStore:
             return conn.execute(delete(_TABLE).where(_TABLE.c.created_at < cutoff)).rowcount
 
 
-def _stream(key: str, scope: str, length: int) -> bytes:
-    out = b""
-    counter = 0
-    while len(out) < length:
-        msg = f"redressal-seal\n{scope}\n{counter}".encode()
-        out += hmac.new(key.encode(), msg, hashlib.sha256).digest()
-        counter += 1
-    return out[:length]
-
-
-def _xor(raw: bytes, key: str, scope: str) -> bytes:
-    return bytes(a ^ b for a, b in zip(raw, _stream(key, scope, len(raw)), strict=True))
-
-
-def _seal(value: str, key: str, scope: str) -> str:
-    return _xor(value.encode(), key, scope).hex()
-
-
-def _unseal(body: Any, sealed: list[str], key: str, scope: str) -> Any:
+def _opened(stored: dict[str, Any], key: str, scope: str) -> Any:
+    """The stored answer with its sealed fields opened; AnswerUnreadable when one does not open."""
+    body, sealed = stored["body"], stored["sealed"]
     if not isinstance(body, dict) or not sealed:
         return body
-    return {k: _xor(bytes.fromhex(v), key, scope).decode() if k in sealed else v for k, v in body.items()}
+    if stored.get("scheme") != sealing.SCHEME:
+        # Answers sealed before AES-GCM (kept at most RETENTION): not opened, the request is not run twice.
+        raise AnswerUnreadable("the first answer to this request can no longer be replayed; use a new key")
+    try:
+        return {k: sealing.unseal(v, key, scope, k) if k in sealed else v for k, v in body.items()}
+    except sealing.SealBroken:
+        raise AnswerUnreadable("the stored answer to this request was altered and is not replayed") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 import threading
 import time
@@ -17,12 +18,41 @@ from sqlalchemy import bindparam, select, update
 
 from engine.core.actors import Actor
 from engine.core.clock import Clock
-from engine.core.errors import EngineError, NotFound
+from engine.core.errors import EngineError, FormInvalid, NotFound
 from engine.identity.tables import ApiToken, Membership, User
 from engine.identity.users import authenticate
 from engine.store.db import Database
 
 DEFAULT_TTL = dt.timedelta(hours=8)
+# The longest any token may live (integrations' tokens included): a leaked token dies by itself.
+MAX_TTL_ENV = "REDRESSAL_TOKEN_MAX_DAYS"
+DEFAULT_MAX_DAYS = 90.0
+
+
+def max_ttl() -> dt.timedelta:
+    """`REDRESSAL_TOKEN_MAX_DAYS` (default 90 days)."""
+    raw = os.environ.get(MAX_TTL_ENV, "").strip()
+    try:
+        days = float(raw) if raw else DEFAULT_MAX_DAYS
+    except ValueError:
+        raise EngineError(f"{MAX_TTL_ENV} must be a number of days, not {raw!r}") from None
+    return dt.timedelta(days=days)
+
+
+def check_ttl(ttl: dt.timedelta) -> None:
+    """A token's lifetime must be positive and at most `max_ttl()`."""
+    limit = max_ttl()
+    if ttl <= dt.timedelta(0) or ttl > limit:
+        raise FormInvalid(
+            {
+                "days": [
+                    f"A token lives more than 0 and at most {limit.total_seconds() / 86400:g} days "
+                    f"({MAX_TTL_ENV})."
+                ]
+            }
+        )
+
+
 TOKEN_PREFIX = "rdr_"
 
 _TOKEN = ApiToken.__table__
@@ -51,6 +81,7 @@ def token_hash(token: str) -> str:
 def _issue(
     db: Database, clock: Clock, user_id: int, ttl: dt.timedelta, label: str
 ) -> tuple[str, dt.datetime]:
+    check_ttl(ttl)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     expires = now + ttl

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from engine.core.actors import ROLES, Actor
 from engine.core.clock import Clock
 from engine.core.errors import FormInvalid, NotFound
+from engine.identity import passwords
 from engine.identity.tables import Group, Membership, User
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -24,12 +25,23 @@ def hash_password(password: str) -> str:
     return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
 
 
+# Checked against when a user is unknown or has no password: random salt and digest, matching nothing.
+_DUMMY_HASH = "$".join(
+    (
+        "scrypt",
+        base64.b64encode(secrets.token_bytes(16)).decode(),
+        base64.b64encode(secrets.token_bytes(32)).decode(),
+    )
+)
+
+
 def check_password(stored: str | None, password: str) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    _, salt_b64, digest_b64 = stored.split("$")
+    """Whether `password` matches; the same scrypt work is done when there is nothing to match against,
+    so the time a wrong answer takes never tells an unknown username from a known one."""
+    real = bool(stored) and stored.startswith("scrypt$")
+    _, salt_b64, digest_b64 = (stored if real else _DUMMY_HASH).split("$")
     digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), dklen=32, **_SCRYPT)
-    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64)) and real
 
 
 def ensure_group(session: Session, group_id: str, name: str = "") -> Group:
@@ -52,14 +64,23 @@ def add_user(
     display_name: str = "",
     email: str | None = None,
     skills: list[str] | None = None,
+    password_policy: bool = True,
 ) -> User:
-    """Create or update a user; groups are created on first mention."""
+    """Create or update a user; groups are created on first mention.
+
+    A new password must pass the policy (engine.identity.passwords); only the demo users, never created in
+    production, skip it.
+    """
     errors: dict[str, list[str]] = {}
     if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
         errors["username"] = ["Use letters, digits, '.', '-' or '_'."]
     unknown = sorted(set(roles or []) - ROLES)
     if unknown:
         errors["roles"] = [f"Unknown role(s) {', '.join(unknown)}; known: {', '.join(sorted(ROLES))}."]
+    if password is not None and password_policy:
+        weak = passwords.problems(username, password)
+        if weak:
+            errors["password"] = weak
     if errors:
         raise FormInvalid(errors)
     user = session.scalar(select(User).where(User.username == username))
@@ -115,7 +136,7 @@ def authenticate(session: Session, username: str, password: str) -> Actor | None
         .where(User.username == username, User.active.is_(True))
         .options(selectinload(User.memberships))
     )
-    if user is None or not check_password(user.password_hash, password):
+    if not check_password(user.password_hash if user else None, password) or user is None:
         return None
     return actor_of(user)
 

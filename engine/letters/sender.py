@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class _Claimed:
     params: str
     attempts: int
     created_at: dt.datetime
+    case_id: int | None
 
 
 def _claim(db: Database, now: dt.datetime, batch: int, lease_until: dt.datetime) -> list[_Claimed]:
@@ -68,6 +70,7 @@ def _claim(db: Database, now: dt.datetime, batch: int, lease_until: dt.datetime)
             OUTBOX.c.params,
             OUTBOX.c.attempts,
             OUTBOX.c.created_at,
+            OUTBOX.c.case_id,
         )
         .where(OUTBOX.c.status == "pending", OUTBOX.c.next_attempt_at <= now)
         .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
@@ -109,15 +112,17 @@ def _mark_failed(
             next_attempt_at=now if give_up else now + backoff(attempts),
         )
     )
+    # Logs name the row and the case, never the recipient: addresses are personal data, and log files are
+    # copied, shipped and kept where no erasure reaches them. The row itself keeps the full error.
     log.log(
         logging.ERROR if give_up else logging.WARNING,
-        "outbox %s (%s to %s) %s after attempt %d: %s",
+        "outbox %s (%s, case %s) %s after attempt %d: %s",
         row.id,
         row.template,
-        row.recipient,
+        row.case_id,
         "failed for good" if give_up else "will be retried",
         attempts,
-        error,
+        redact(error),
     )
 
 
@@ -152,6 +157,14 @@ def _mail(row: _Claimed, from_addr: str, now: dt.datetime) -> Mail:
         message_id=f"<outbox.{row.id}.{created}@{domain_of(from_addr)}>",
         date=now,
     )
+
+
+_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:]+@[^\s<>()\[\]{}'\",;:]+")
+
+
+def redact(text: str) -> str:
+    """The text with every e-mail address in it replaced (SMTP errors quote the refused recipient)."""
+    return _ADDRESS.sub("<address>", text)
 
 
 def _error_text(exc: BaseException) -> str:

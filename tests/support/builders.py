@@ -21,6 +21,7 @@ PG_URL = os.environ.get("REDRESSAL_TEST_DATABASE_URL", "postgresql://postgres@12
 
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
+PASSWORD = "a long passphrase for tests"  # passes the password policy
 
 
 def deploy(service: CaseService, *paths: str | Path, forms: str | Path | None = None) -> list:
@@ -33,6 +34,6 @@ def make_user(
     service: CaseService, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)
 ) -> Actor:
     with service.db.write() as session:
-        add_user(session, service.clock, username, password="pw", roles=list(roles), groups=list(groups))
+        add_user(session, service.clock, username, password=PASSWORD, roles=list(roles), groups=list(groups))
     with service.db.read() as session:
         return load_actor(session, username)

@@ -11,7 +11,7 @@ from flask import Flask, request
 from flask_smorest import Api as SmorestApi
 
 from webapp import errors
-from webapp.api import problems
+from webapp.api import problems, security
 from webapp.api.blueprint import Blueprint
 from webapp.api.limits import limiter
 from webapp.api.views import auth, cases, incidents, processes, public, tasks
@@ -57,5 +57,7 @@ def init_api(app: Flask) -> Api:
         if request.endpoint in UPLOADS:
             request.max_content_length = app.config["REDRESSAL_MAX_UPLOAD"]
         return None
+
+    app.before_request(security.authenticate_first)
 
     return api

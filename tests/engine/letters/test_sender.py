@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 from collections import Counter
 
@@ -207,3 +208,17 @@ def test_only_due_rows_are_sent(db, clock, smtp):
     clock.advance(minutes=10)
     assert send_due(db, clock, smtp_to(port)) == 1
     assert outbox_row(db, later).status == "sent" and len(server.messages) == 1
+
+
+def test_failures_are_logged_by_reference_never_by_address(db, clock, smtp, caplog):
+    _server, port = smtp
+    caplog.set_level(logging.DEBUG, logger="engine.letters")
+    refused = queue(db, clock.now(), recipient=REFUSED)
+    assert send_due(db, clock, smtp_to(port)) == 0
+    down = queue(db, clock.now(), recipient="ana.example@bank.example")
+    assert send_due(db, clock, smtp_to(free_port())) == 0  # nobody listens there
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"outbox {refused} " in logged and f"outbox {down} " in logged
+    assert "@" not in logged, logged
+    assert "refused.example" not in logged and "ana.example" not in logged
+    assert REFUSED in outbox_row(db, refused).last_error  # the row (erased with its case) keeps it all

@@ -78,7 +78,7 @@ def test_a_task_completion_is_five_statements_and_one_commit(db, clock):
 
     service = CaseService(db, clock)
     deploy(service, ROOT / "bench" / "six_tasks.bpmn")
-    actor = make_user(service, "bench", roles=("handler",))
+    actor = make_user(service, "bench", "handlers")
     case = service.start_case("Process_complaint6", {}, actor)
     counter = StatementCounter(db)
     with counter:

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tests.support.api import complaint, problem_of
 
@@ -23,7 +24,7 @@ def _upload(content: bytes, name: str, media_type: str | None = None) -> dict:
     return {"file": (io.BytesIO(content), name, media_type) if media_type else (io.BytesIO(content), name)}
 
 
-def test_complainant_and_staff_add_files_listed_on_the_case(client, tracked, handler, app_config):
+def test_complainant_and_staff_add_files_listed_on_the_case(client, tracked, handler, app_config, db):
     reference, token = tracked
     response = client.post(
         f"/api/v1/track/{reference}/attachments",
@@ -46,7 +47,13 @@ def test_complainant_and_staff_add_files_listed_on_the_case(client, tracked, han
     assert [a["name"] for a in detail["attachments"]] == ["statement.pdf", "kettle.png"]
     assert "statement.pdf" not in str(detail["data"])
     stored = [p for p in Path(app_config["REDRESSAL_ATTACHMENTS_DIR"]).rglob("*") if p.is_file()]
-    assert sorted(p.read_bytes() for p in stored) == sorted([PDF, photo])
+    if db.is_sqlite:  # one node: files in the folder; PostgreSQL: in the database, where every node reads
+        assert sorted(p.read_bytes() for p in stored) == sorted([PDF, photo])
+    else:
+        assert stored == []
+        with db.reading() as conn:
+            blobs = conn.execute(text("SELECT content FROM attachment_blob")).scalars().all()
+        assert sorted(bytes(b) for b in blobs) == sorted([PDF, photo])
 
 
 def test_size_and_type_limits(client, tracked, handler, app):
@@ -129,3 +136,51 @@ def test_attachment_errors(client, tracked, login):
         client.post("/api/v1/cases/CMP-2026-ZZZZZZ/attachments", headers=handler, data=_upload(PDF, "a.pdf")),
         404,
     )
+
+
+def _add(client, reference, headers, content, name, url="cases"):
+    response = client.post(
+        f"/api/v1/{url}/{reference}/attachments", headers=headers, data=_upload(content, name)
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_staff_download_a_file_as_an_attachment_of_the_recorded_type(client, tracked, handler, login):
+    reference, _token = tracked
+    page = b"<html><script>alert(1)</script></html>"
+    file_id = _add(client, reference, handler, page, "notes.txt")
+    response = client.get(f"/api/v1/cases/{reference}/attachments/{file_id}", headers=handler)
+    assert response.status_code == 200 and response.data == page
+    assert response.mimetype == "text/plain"  # as recorded at upload, whatever the bytes look like
+    assert response.headers["Content-Disposition"] == "attachment; filename=notes.txt"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    auditor = login("audrey", roles=("auditor",))
+    assert client.get(f"/api/v1/cases/{reference}/attachments/{file_id}", headers=auditor).data == page
+    problem_of(client.get(f"/api/v1/cases/{reference}/attachments/{file_id}"), 401)
+    provider = login("fos", roles=("provider",))
+    problem_of(client.get(f"/api/v1/cases/{reference}/attachments/{file_id}", headers=provider), 404)
+
+
+def test_a_file_is_reached_only_through_its_own_case(client, tracked, handler, processes):
+    reference, _token = tracked
+    other = client.post("/api/v1/complaints", json=complaint()).get_json()["reference"]
+    file_id = _add(client, reference, handler, PDF, "a.pdf")
+    problem_of(client.get(f"/api/v1/cases/{other}/attachments/{file_id}", headers=handler), 404)
+    problem_of(client.get(f"/api/v1/cases/{reference}/attachments/{file_id + 99}", headers=handler), 404)
+
+
+def test_complainants_download_their_own_files_only(client, tracked, handler, processes):
+    reference, token = tracked
+    own = _add(client, reference, token, PDF, "mine.pdf", url="track")
+    staff = _add(client, reference, handler, b"internal note", "note.txt")
+    response = client.get(f"/api/v1/track/{reference}/attachments/{own}", headers=token)
+    assert response.status_code == 200 and response.data == PDF and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == "attachment; filename=mine.pdf"
+    problem_of(client.get(f"/api/v1/track/{reference}/attachments/{staff}", headers=token), 404)
+    problem_of(client.get(f"/api/v1/track/{reference}/attachments/{own}"), 404)
+    other = client.post("/api/v1/complaints", json=complaint()).get_json()
+    other_token = {"X-Tracking-Token": other["tracking_token"]}
+    problem_of(client.get(f"/api/v1/track/{other['reference']}/attachments/{own}", headers=other_token), 404)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from tests.support.api import problem_of
-from tests.support.builders import make_user
+from tests.support.builders import PASSWORD, make_user
 from webapp.cli import cli
 
 
 def test_sign_in_gives_a_token_that_works_until_revoked(client, service):
     make_user(service, "hana", "handlers")
-    signed = client.post("/api/v1/auth/token", json={"username": "hana", "password": "pw"})
+    signed = client.post("/api/v1/auth/token", json={"username": "hana", "password": PASSWORD})
     assert signed.status_code == 201
     token = signed.get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -37,7 +37,9 @@ def test_sign_in_validates_its_body(client):
 def test_tokens_expire(client, service, clock, app):
     make_user(service, "hana", "handlers")
     app.config["REDRESSAL_TOKEN_TTL"] = 60
-    token = client.post("/api/v1/auth/token", json={"username": "hana", "password": "pw"}).get_json()["token"]
+    token = client.post("/api/v1/auth/token", json={"username": "hana", "password": PASSWORD}).get_json()[
+        "token"
+    ]
     headers = {"Authorization": f"Bearer {token}"}
     clock.advance(seconds=59)
     assert client.get("/api/v1/tasks", headers=headers).status_code == 200
@@ -88,7 +90,9 @@ def test_only_the_hash_of_a_token_is_stored(client, service):
     from engine.identity.tables import ApiToken
 
     make_user(service, "hana", "handlers")
-    token = client.post("/api/v1/auth/token", json={"username": "hana", "password": "pw"}).get_json()["token"]
+    token = client.post("/api/v1/auth/token", json={"username": "hana", "password": PASSWORD}).get_json()[
+        "token"
+    ]
     with service.db.read() as session:
         stored = session.scalars(select(ApiToken.token_hash)).all()
     assert token not in stored and len(stored) == 1 and len(stored[0]) == 64

@@ -136,7 +136,7 @@ def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, ser
     from engine.cases.tables import Task
     from tests.support.builders import ROOT, deploy
 
-    deploy(service, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: open to every staff member
+    deploy(service, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: the handlers group's
     headers = login("hana", "handlers")
     refs = []
     for _n in range(5):

@@ -8,6 +8,7 @@ from engine.evidence import attachments
 from webapp.api import security
 from webapp.api.blueprint import Blueprint
 from webapp.api.context import attachment_policy, service
+from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
@@ -139,3 +140,16 @@ def add_attachment(files: dict, reference: str):
         upload.stream,
         caller.username,
     )
+
+
+@blp.route("/<reference>/attachments/<int:attachment_id>", methods=["GET"])
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema, description="No such case, or no such file on it")
+@blp.doc(security=AUTH, responses=FILE_RESPONSE)
+def download_attachment(reference: str, attachment_id: int):
+    """Download an evidence file of a case (staff who may read the case; providers their own cases)."""
+    _reader(reference)
+    rt = service()
+    case_id = attachments.case_id_of(rt.db, reference)
+    return file_response(*attachments.fetch(rt.db, attachment_policy(), case_id, attachment_id))

@@ -6,15 +6,17 @@ token and an unknown reference get the same 404.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
 from engine.access import policy as access
 from engine.complaints import intake, tracking
 from engine.core.actors import COMPLAINANT
+from engine.core.errors import NotFound
 from engine.evidence import attachments
 from webapp.api import limits, security
 from webapp.api.blueprint import Blueprint
 from webapp.api.context import attachment_policy, service
+from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
@@ -70,19 +72,20 @@ def submit_complaint(complaint: dict):
 
 @blp.route("/track/<reference>", methods=["GET"])
 @limits.public
+@security.tracked
 @blp.response(200, TrackingView)
 @blp.alt_response(404, schema=ProblemSchema, description="Unknown reference or wrong tracking token")
 @blp.alt_response(429, schema=ProblemSchema, description="Too many requests")
 @blp.doc(parameters=[TRACKING_TOKEN])
 def track(reference: str):
     """What the complainant may see: status, stage, key dates, the decision, and what they may send now."""
-    rt = service()
-    tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
-    return tracking.view(rt, reference)
+    security.tracked_case(reference)
+    return tracking.view(service(), reference)
 
 
 @blp.route("/track/<reference>/messages", methods=["POST"])
 @limits.public
+@security.tracked
 @blp.arguments(ComplainantMessage())
 @blp.response(200, TrackingView)
 @blp.alt_response(404, schema=ProblemSchema, description="Unknown reference or wrong tracking token")
@@ -91,14 +94,15 @@ def track(reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def complainant_message(message: dict, reference: str):
     """Accept or reject the decision, send requested information, or withdraw the complaint."""
+    security.tracked_case(reference)
     rt = service()
-    tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     tracking.send(rt, reference, message["type"], message["text"], rt.clock.now())
     return tracking.view(rt, reference)
 
 
 @blp.route("/track/<reference>/attachments", methods=["POST"])
 @limits.public
+@security.tracked
 @blp.arguments(Upload(), location="files")
 @blp.response(201, AttachmentOut)
 @blp.alt_response(404, schema=ProblemSchema, description="Unknown reference or wrong tracking token")
@@ -108,8 +112,8 @@ def complainant_message(message: dict, reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def complainant_attachment(files: dict, reference: str):
     """Add an evidence file to the complaint (multipart field `file`)."""
+    case_id = security.tracked_case(reference)
     rt = service()
-    case_id = tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     upload = files["file"]
     return attachments.save(
         rt.db,
@@ -121,3 +125,19 @@ def complainant_attachment(files: dict, reference: str):
         upload.stream,
         COMPLAINANT.username,
     )
+
+
+@blp.route("/track/<reference>/attachments/<int:attachment_id>", methods=["GET"])
+@limits.public
+@security.tracked
+@blp.alt_response(404, schema=ProblemSchema, description="Unknown reference, wrong token, or not your file")
+@blp.alt_response(429, schema=ProblemSchema, description="Too many requests")
+@blp.doc(parameters=[TRACKING_TOKEN], responses=FILE_RESPONSE)
+def complainant_download(reference: str, attachment_id: int):
+    """Download a file the complainant added to this complaint (staff evidence is not shown here)."""
+    rt = service()
+    case_id = security.tracked_case(reference)
+    description, content = attachments.fetch(rt.db, attachment_policy(), case_id, attachment_id)
+    if description["uploaded_by"] != COMPLAINANT.username:
+        raise NotFound("no such attachment on this case")
+    return file_response(description, content)
