@@ -7,7 +7,7 @@ RR := $(VENV)/bin/redressal
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 
-.PHONY: run test install db deploy demo-users bench lint format clean
+.PHONY: run test test-fast test-slow-path check typecheck install db deploy demo-users bench lint format clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy on engine/ and webapp/, configured in pyproject.toml.
+typecheck: install
+	$(VENV)/bin/mypy
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var/ .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/ .pytest_cache .ruff_cache .mypy_cache

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +49,9 @@ class WaitingTimer:
 
 @contextmanager
 def running(
-    clock: Clock, case_reference: str | None, deadline: Callable[[str], dt.datetime] | None
+    clock: Clock,
+    case_reference: str | None,
+    deadline: Callable[[Mapping[str, Any], str], dt.datetime] | None,
 ) -> Iterator[None]:
     """Run workflow code with this call's clock and case, and turn its failures into WorkflowFailed."""
     token = scripting.set_context(scripting.ScriptContext(clock, case_reference, deadline))

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or_, select, union_all
+from sqlalchemy.sql.expression import BindParameter
 
 from engine.bpmn import workflow as wfx
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
@@ -195,7 +196,7 @@ def _lane_is(n: int, is_null: bool):
 def _inbox_statements(null_lanes: tuple[bool, ...], mine: bool, sqlite: bool):
     """The count and page statements for one shape of inbox, built once (building them costs more than
     running them); lanes, user, limit and offset are bound per call."""
-    me = bindparam("me")
+    me: BindParameter[str] = bindparam("me")
     holders = [TASK.c.assignee == me] if mine else [TASK.c.assignee.is_(None), TASK.c.assignee == me]
     if mine:
         holder = TASK.c.assignee == me

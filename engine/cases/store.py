@@ -107,6 +107,13 @@ class CaseWork:
     # not timestamps: another node's clock may run behind ours.)
     completed_before: frozenset = frozenset()
 
+    @property
+    def saved_id(self) -> int:
+        """The case's id, for a case that is in the database (loaded, or inserted in this unit of work)."""
+        if self.id is None:
+            raise RuntimeError(f"case {self.reference} has no id before it is inserted")
+        return self.id
+
     @classmethod
     def from_row(cls, row: Row, version: LoadedVersion, wf: BpmnWorkflow) -> CaseWork:
         work = cls(

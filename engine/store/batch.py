@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.sql import ClauseElement
 
-from engine.store.hot import PENDING, Compiled, Params, bind, compiled_for, execute, wrap_error
+from engine.store.hot import PENDING, Compiled, Params, Statement, bind, compiled_for, execute, wrap_error
 from engine.store.prepared import Message
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ class _Queued:
 
 def queue(
     conn: Connection,
-    stmt: ClauseElement,
+    stmt: Statement,
     params: Params | list[Params],
     *,
     conflict: Exception | None = None,
@@ -57,9 +56,12 @@ def queue(
         return
     if not conn.in_transaction():
         raise RuntimeError("writes wait for a transaction's commit: queue them inside db.transaction()")
-    many = isinstance(params, list)
-    compiled = compiled_for(conn, stmt, tuple(params[0] if many else params))
-    args = [bind(compiled, p) for p in params] if many else [bind(compiled, params)]
+    if isinstance(params, list):
+        compiled = compiled_for(conn, stmt, tuple(params[0]))
+        args = [bind(compiled, p) for p in params]
+    else:
+        compiled = compiled_for(conn, stmt, tuple(params))
+        args = [bind(compiled, params)]
     conn.info.setdefault(PENDING, []).append(_Queued(compiled, args, conflict, conflict_keys))
 
 
