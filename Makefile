@@ -7,7 +7,7 @@ RR := $(VENV)/bin/redressal
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 
-.PHONY: run test test-fast test-slow-path check typecheck install db deploy demo-users bench lint format clean
+.PHONY: run test test-fast check typecheck install db deploy demo-users bench lint format clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,16 @@ demo-users: db
 run: deploy demo-users
 	PORT=$(PORT) $(RR) serve
 
+# Every test, on SQLite and PostgreSQL.
 test: install
 	$(PY) -m pytest
+
+# SQLite only, in two worker processes: no PostgreSQL server needed (its tests are left out at collection).
+test-fast: install
+	$(PY) -m pytest -m "not postgres" -n 2 -q
+
+# What CI runs: lint, type check, then every test.
+check: lint typecheck test
 
 bench: install
 	$(PY) bench/engine_bench.py
