@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import scripting
 from engine.core import clock as clock_mod
+from engine.core import fast_path
 from engine.core.clock import Clock
 from engine.core.errors import MessageNotExpected, WorkflowFailed
 from engine.registry.specs import LoadedVersion
@@ -137,6 +138,15 @@ def live_tasks(wf: BpmnWorkflow) -> Iterator:
 
 
 _MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default, which do_engine_steps and get_tasks use
+
+
+def spiff_live_tasks(wf: BpmnWorkflow) -> Iterator:
+    """`live_tasks` by SpiffWorkflow's own iterator: the fast path switched off (`engine.core.fast_path`)."""
+    return wf.get_tasks_iterator(state=_LIVE)
+
+
+if not fast_path.ON:
+    live_tasks = spiff_live_tasks
 
 
 def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:

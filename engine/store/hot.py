@@ -11,7 +11,8 @@ the connection, as SQLAlchemy would, so the pool replaces it.
 
 Writes go through `engine.store.batch`, which on PostgreSQL sends a unit of work's writes together. Only
 module-level statements belong here (the cache holds them by identity); anything else goes through
-`Connection.execute` as usual.
+`Connection.execute` as usual. With `REDRESSAL_FAST_PATH=off` (`engine.core.fast_path`) `first` and
+`driver_sql` are plain `Connection.execute` and `exec_driver_sql` calls, chosen once at import.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from sqlalchemy.engine.interfaces import DBAPIModule
 from sqlalchemy.exc import DBAPIError, ResourceClosedError, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
+
+from engine.core import fast_path
 
 Params = Mapping[str, Any]
 Statement: TypeAlias = Select[Any] | UpdateBase  # what the hot path runs: Core SELECTs and DML
@@ -190,3 +193,18 @@ def first(conn: Connection, stmt: Statement, params: Params) -> Any:
     return row(
         *(v if p is None or v is None else p(v) for p, v in zip(compiled.result_processors, raw, strict=True))
     )
+
+
+def plain_first(conn: Connection, stmt: Statement, params: Params) -> Any:
+    """`first` through `Connection.execute`: the fast path switched off."""
+    return conn.execute(stmt, params).first()
+
+
+def plain_driver_sql(conn: Connection, sql: str) -> None:
+    """`driver_sql` through `Connection.exec_driver_sql`: the fast path switched off."""
+    conn.exec_driver_sql(sql)
+
+
+if not fast_path.ON:
+    first = plain_first
+    driver_sql = plain_driver_sql
