@@ -69,7 +69,7 @@ def _worker(url: str, task_ids: list[str], barrier, queue) -> None:
     from engine.core.actors import Actor
 
     service = CaseService(Database(url))
-    actor = Actor("proc", frozenset({"handlers"}))
+    actor = Actor("proc", frozenset({"handlers"}), frozenset({"handler"}))
     for task_id in task_ids:
         barrier.wait()
         try:
