@@ -26,7 +26,16 @@ from sqlalchemy import Connection, event
 from sqlalchemy.exc import IntegrityError
 
 from engine.core import fast_path
-from engine.store.hot import PENDING, Compiled, Params, Statement, bind, compiled_for, execute, wrap_error
+from engine.store.compiled import (
+    PENDING,
+    Compiled,
+    Params,
+    Statement,
+    bind,
+    compiled_for,
+    execute,
+    wrap_error,
+)
 from engine.store.prepared import Message
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event
 from engine.bpmn import workflow as wfx
 from engine.bpmn.serialization import dump_state, load_state
 from engine.core import fast_path
-from tests.conftest import FIXTURES
+from tests.support.builders import FIXTURES
 
 
 def test_the_switch_is_on_unless_set_off_and_refuses_anything_else():
