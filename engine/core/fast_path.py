@@ -1,8 +1,8 @@
 """The switch for the engine's fast paths, read once when the engine is imported.
 
 Three places trade the libraries' ordinary code for hand-made code that leans on their private internals:
-the hot SQL (`engine.store.hot`, `batch`, `prepared`: SQLAlchemy's compiled statements and the driver's
-cursor, PostgreSQL's batched writes and prepared statements), the workflow state converter
+the hot SQL (`engine.store.compiled`, `hot`, `batch`, `prepared`: SQLAlchemy's compiled statements and the
+driver's cursor, PostgreSQL's batched writes and prepared statements), the workflow state converter
 (`engine.bpmn.fastconvert`, a mirror of SpiffWorkflow's) and the walk over a workflow's live tasks
 (`engine.bpmn.workflow.live_tasks`). They are tested to behave exactly like the ordinary code, but a library
 upgrade can break them. `REDRESSAL_FAST_PATH=off` makes every one of them use the ordinary code instead:
