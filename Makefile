@@ -7,7 +7,7 @@ RR := $(VENV)/bin/redressal
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 
-.PHONY: run test install db deploy demo-users bench lint format clean
+.PHONY: run test test-fast test-slow-path check typecheck install db deploy demo-users bench lint format clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,25 @@ demo-users: db
 run: deploy demo-users
 	PORT=$(PORT) $(RR) serve
 
+# Every test, on SQLite and PostgreSQL; then the engine's core tests once more with the fast path off.
 test: install
 	$(PY) -m pytest
+	@$(MAKE) --no-print-directory test-slow-path
+
+# SQLite only, in two worker processes: no PostgreSQL server needed (its tests are left out at collection).
+test-fast: install
+	$(PY) -m pytest -m "not postgres" -n 2 -q
+
+# The case, store and serialization tests with REDRESSAL_FAST_PATH=off (the libraries' ordinary code
+# instead of the hot SQL, the state converter and the task walk), on SQLite. The PostgreSQL URL points
+# nowhere, so a test that would need the server fails instead of passing unseen.
+SLOW_PATH_TESTS := tests/engine/core tests/engine/cases tests/engine/store tests/engine/bpmn
+test-slow-path: install
+	REDRESSAL_FAST_PATH=off REDRESSAL_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:1/none \
+		$(PY) -m pytest -m "not postgres" -q $(SLOW_PATH_TESTS)
+
+# What CI runs: lint, type check, then every test.
+check: lint typecheck test
 
 bench: install
 	$(PY) bench/engine_bench.py
@@ -42,9 +59,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy on engine/ and webapp/, configured in pyproject.toml.
+typecheck: install
+	$(VENV)/bin/mypy
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var/ .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/ .pytest_cache .ruff_cache .mypy_cache

@@ -16,6 +16,25 @@ from engine.store.migrate import upgrade
 from engine.tables import Base
 from tests.support.builders import FIXTURES, PG_URL, START, deploy, make_user
 
+# Fixtures that need the PostgreSQL server, whichever fixture or test asks for them.
+POSTGRES_FIXTURES = frozenset({"pg_db", "pg", "own_pg"})
+
+
+def needs_postgres(item: pytest.Item) -> bool:
+    """Whether a collected test runs on PostgreSQL: the `db` fixture's postgresql case, or a fixture above."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("db") == "postgresql":
+        return True
+    return not POSTGRES_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark PostgreSQL tests while collecting, so that `-m "not postgres"` leaves every one of them out
+    (a marker added when a fixture runs is too late for `-m`)."""
+    for item in items:
+        if needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+
 
 def _reset(db: Database) -> None:
     with db.engine.begin() as conn:
@@ -59,7 +78,6 @@ def pg_db() -> Iterator[Database]:
 def db(request) -> Database:
     """Each test that uses it runs twice: on a SQLite file and on PostgreSQL."""
     if request.param == "postgresql":
-        request.applymarker(pytest.mark.postgres)
         database = request.getfixturevalue("pg_db")
     else:
         database = request.getfixturevalue("sqlite_db")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.core.errors import EngineError
 from webapp.api import problems
@@ -49,7 +49,8 @@ def page(status: int, title: str, detail: str = "", headers: dict[str, str] | No
 def from_http(error: HTTPException) -> Response:
     if wants_problem():
         return problems.from_http(error)
-    headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
+    allowed = error.valid_methods if isinstance(error, MethodNotAllowed) else None
+    headers = {"Allow": ", ".join(allowed)} if allowed else None
     detail = error.description if isinstance(error.description, str) else ""
     return page(error.code or 500, error.name, detail, headers)
 

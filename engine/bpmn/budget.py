@@ -13,15 +13,16 @@ condition, DMN cell and script that step runs draws from it.
 
 from __future__ import annotations
 
+import builtins
 import contextvars
 import operator
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from RestrictedPython.Guards import safer_getattr
 
@@ -307,16 +308,16 @@ class Budget:
             total = self.add(total, item)
         return total
 
-    def str(self, *args: Any) -> str:
+    def str(self, *args: Any) -> builtins.str:
         if args:
             self._refuse_nested(args[0])
         return self._made(str(*args))
 
-    def repr(self, value: Any) -> str:
+    def repr(self, value: Any) -> builtins.str:
         self._refuse_nested(value)
         return self._made(repr(value))
 
-    def bytes(self, *args: Any) -> bytes:
+    def bytes(self, *args: Any) -> builtins.bytes:
         if args and type(args[0]) is int:
             self._length(args[0])
         return self._made(bytes(*args))
@@ -326,7 +327,7 @@ class Budget:
         if type(value) in (list, tuple, dict, set, frozenset):
             stored_size(value, self.limits.length, self)
 
-    def getattr(self, obj: Any, name: str, default: Any = None) -> Any:
+    def getattr(self, obj: Any, name: builtins.str, default: Any = None) -> Any:
         """RestrictedPython's attribute guard, handing out size-checked versions of growing methods."""
         value = safer_getattr(obj, name, default)
         kind = type(obj)
@@ -337,12 +338,17 @@ class Budget:
         elif kind is list and name == "extend":
             return lambda items: self._extend(obj, items)
         elif kind is int and name == "to_bytes":
-            return lambda length=1, *a, **k: (self._length(length), value(length, *a, **k))[1]
+
+            def to_bytes(length: int = 1, *args: Any, **kwargs: Any) -> Any:
+                self._length(length)
+                return value(length, *args, **kwargs)
+
+            return to_bytes
         return value
 
     def _extend(self, target: list, items: Iterable[Any]) -> None:
-        if type(items) in _SIZED:
-            self._length(len(target) + len(items))
+        if type(items) in _SIZED:  # built-in containers: len() is cheap and cannot run code
+            self._length(len(target) + len(cast(Sized, items)))
         items = list(self.getiter(items))
         self._length(len(target) + len(items))
         target.extend(items)

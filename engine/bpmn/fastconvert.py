@@ -9,10 +9,12 @@ directly and hands everything else (Decimal, datetimes, events, anything registe
 
 It is a mirror of `SpiffWorkflow/bpmn/serializer/default/workflow.py` (`TaskConverter`, `WorkflowConverter`,
 `BpmnSubWorkflowConverter`, `BpmnWorkflowConverter`) and `helpers/dictionary.py` of SpiffWorkflow 3.2.0, and
-must be kept in step with them: `tests/engine/test_serialization.py` checks, on real cases, that both give
-the same dictionaries and that workflows loaded either way run on identically. A state whose shape the fast
-reader does not expect (another typename, a task stored under a key that is not its id, ...) raises
-`NotCanonical`, and the caller then restores it with SpiffWorkflow's own converter.
+must be kept in step with them: `tests/engine/bpmn/test_serialization.py` checks, on real cases, that both
+give the same dictionaries and that workflows loaded either way run on identically. A state whose shape the
+fast reader does not expect (another typename, a task stored under a key that is not its id, ...) raises
+`NotCanonical`, and the caller then restores it with SpiffWorkflow's own converter. With
+`REDRESSAL_FAST_PATH=off` (`engine.core.fast_path`) this module is not used; docs/UPGRADING.md says what to
+run when SpiffWorkflow changes.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Guards import (
@@ -218,6 +218,16 @@ _PRINTERS = {"str": "_str_", "repr": "_repr_"}
 _FORMAT_NUMBER = re.compile(r"\d+")
 
 
+_Node = TypeVar("_Node", bound=ast.AST)
+
+
+def _same(kind: type[_Node], node: object) -> _Node:
+    """RestrictedPython's visitor gives back the node it was given; anything else would slip the budget."""
+    if not isinstance(node, kind):
+        raise TypeError(f"RestrictedPython gave back {type(node).__name__} for {kind.__name__}")
+    return node
+
+
 def _call(name: str, args: list[ast.expr], where: ast.AST) -> ast.Call:
     node = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
     return ast.fix_missing_locations(ast.copy_location(node, where))
@@ -240,7 +250,7 @@ class _Budgeted(_Policy):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         """`str(x)` and `repr(x)` check that `x` does not print exponentially long (`str` stays the type)."""
-        node = super().visit_Call(node)
+        node = _same(ast.Call, super().visit_Call(node))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _PRINTERS:
             node.func = ast.copy_location(ast.Name(_PRINTERS[node.func.id], ast.Load()), node.func)
         return node
@@ -251,12 +261,12 @@ class _Budgeted(_Policy):
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        node = super().visit_FunctionDef(node)
+        node = _same(ast.FunctionDef, super().visit_FunctionDef(node))
         node.body.insert(0, ast.copy_location(ast.Expr(_call("_tick_", [], node)), node))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
-        node = super().visit_Lambda(node)
+        node = _same(ast.Lambda, super().visit_Lambda(node))
         node.body = ast.copy_location(ast.BoolOp(ast.Or(), [_call("_tick_", [], node), node.body]), node.body)
         return node
 
@@ -268,7 +278,7 @@ class _Budgeted(_Policy):
             if not all(isinstance(p, ast.Constant) for p in parts):
                 self.error(node, "f-string format specs must be written out, not computed")
                 return node
-            text = "".join(str(p.value) for p in parts)
+            text = "".join(str(p.value) for p in parts if isinstance(p, ast.Constant))  # all of them
             if any(len(n) > 7 or int(n) > LIMITS.length for n in _FORMAT_NUMBER.findall(text)):
                 self.error(node, f"an f-string width over {LIMITS.length:,} (REDRESSAL_BUDGET_LENGTH)")
                 return node
@@ -309,7 +319,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _namespace(self, context: dict, external_context: dict | None) -> tuple[dict, Budget | None]:
         namespace = {**context, **(external_context or {}), **self._base}
-        if not self._budgeted:
+        if self.limits is None:
             return namespace, None
         budget = current_context().budget or Budget(self.limits)
         namespace.update(budget.namespace_over(BUILTINS))

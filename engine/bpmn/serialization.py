@@ -7,8 +7,9 @@ zlib-compressed JSON; each row records the serializer format so an upgrade can m
 
 The instance is SpiffWorkflow's format "1.5" dictionary, exactly what `REGISTRY.convert` gives (older code and
 SpiffWorkflow's migrations must keep reading it), but it is computed and read back by the fast converter of
-engine/fastconvert.py, since this runs on every load and save; `reference_dump_state` and
-`reference_load_state` go through the registry, for the tests that hold the two to each other.
+engine/bpmn/fastconvert.py, since this runs on every load and save; `reference_dump_state` and
+`reference_load_state` go through the registry, for the tests that hold the two to each other. With
+`REDRESSAL_FAST_PATH=off` (`engine.core.fast_path`) the registry does it all.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.bpmn.fastconvert import FastStateConverter, NotCanonical
+from engine.core import fast_path
 
 SERIALIZER_VERSION = VERSION
 
@@ -82,13 +84,16 @@ def _build_registry():
 
 REGISTRY = _build_registry()
 _FULL = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-# Writes and reads the same dictionaries as REGISTRY, several times faster (see engine/fastconvert.py).
-_FAST = FastStateConverter(REGISTRY)
+# Writes and reads the same dictionaries as REGISTRY, several times faster (see engine/bpmn/fastconvert.py);
+# None when the fast path is off.
+_FAST = FastStateConverter(REGISTRY) if fast_path.ON else None
+_CONVERT = REGISTRY.convert if _FAST is None else _FAST.convert
 
 
 def forget_cached_ids() -> None:
     """Drop the fast path's cache of parsed task ids, as if this process had never seen a case."""
-    _FAST.forget_ids()
+    if _FAST is not None:
+        _FAST.forget_ids()
 
 
 TYPE_KEY = "typename"
@@ -152,7 +157,7 @@ def dump_state(workflow: BpmnWorkflow) -> bytes:
     """The instance as stored: `REGISTRY.convert(workflow)` (computed by the fast converter), JSON, zlib."""
     # orjson: the state is written on every change and read on every call; it is ten times faster than json.
     # zlib level 1: most of the size gain for little time.
-    return zlib.compress(orjson.dumps(_FAST.convert(workflow), default=_encode, option=_ORJSON), 1)
+    return zlib.compress(orjson.dumps(_CONVERT(workflow), default=_encode, option=_ORJSON), 1)
 
 
 def load_state(
@@ -171,6 +176,8 @@ def load_state(
         dct.update(json.loads(spec_json))
         dct[BpmnWorkflowSerializer.VERSION_KEY] = serializer_version
         return _FULL.deserialize_json(json.dumps(dct))
+    if _FAST is None:
+        return _restore(dct, spec, subprocess_specs)
     try:
         return _FAST.restore(dct, spec, subprocess_specs)
     except NotCanonical:
@@ -187,7 +194,12 @@ def reference_load_state(
     blob: bytes, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
 ) -> BpmnWorkflow:
     """`load_state` of a current-format state the way SpiffWorkflow's own converter does it."""
-    dct = orjson.loads(zlib.decompress(blob))
+    return _restore(orjson.loads(zlib.decompress(blob)), spec, subprocess_specs)
+
+
+def _restore(
+    dct: dict[str, Any], spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+) -> BpmnWorkflow:
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
     return REGISTRY.restore(dct)

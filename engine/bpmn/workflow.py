@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bpmn import scripting
 from engine.bpmn.budget import step_budget
 from engine.core import clock as clock_mod
+from engine.core import fast_path
 from engine.core.actors import DEFAULT_GROUP
 from engine.core.clock import Clock
 from engine.core.errors import MessageNotExpected, WorkflowFailed
@@ -51,7 +52,9 @@ class WaitingTimer:
 
 @contextmanager
 def running(
-    clock: Clock, case_reference: str | None, deadline: Callable[[str], dt.datetime] | None
+    clock: Clock,
+    case_reference: str | None,
+    deadline: Callable[[Mapping[str, Any], str], dt.datetime] | None,
 ) -> Iterator[None]:
     """Run workflow code with this call's clock and case, and turn its failures into WorkflowFailed."""
     budget = step_budget()
@@ -140,6 +143,15 @@ def live_tasks(wf: BpmnWorkflow) -> Iterator:
 
 
 _MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default, which do_engine_steps and get_tasks use
+
+
+def spiff_live_tasks(wf: BpmnWorkflow) -> Iterator:
+    """`live_tasks` by SpiffWorkflow's own iterator: the fast path switched off (`engine.core.fast_path`)."""
+    return wf.get_tasks_iterator(state=_LIVE)
+
+
+if not fast_path.ON:
+    live_tasks = spiff_live_tasks
 
 
 def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:

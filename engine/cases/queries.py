@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or_, select, union_all
+from sqlalchemy.sql.expression import BindParameter
 
 from engine.bpmn import workflow as wfx
 from engine.cases.read_models import CaseItem, TaskDetail, TaskItem
@@ -175,10 +176,9 @@ def list_tasks(
         .offset(offset)
     )
     if groups is not None:
-        where = TASK.c.group_id.in_(sorted(groups))
-        if DEFAULT_GROUP in groups:  # rows written before group-less tasks were stored as the default group
-            where = where | TASK.c.group_id.is_(None)
-        query = query.where(where)
+        # Rows written before group-less tasks were stored as the default group have no group.
+        legacy = [TASK.c.group_id.is_(None)] if DEFAULT_GROUP in groups else []
+        query = query.where(or_(TASK.c.group_id.in_(sorted(groups)), *legacy))
     if assignee is not None:
         query = query.where(TASK.c.assignee == assignee)
     with service.db.read() as session:
@@ -208,7 +208,7 @@ def _group_is(n: int, is_null: bool):
 def _inbox_statements(null_groups: tuple[bool, ...], mine: bool, sqlite: bool):
     """The count and page statements for one shape of inbox, built once (building them costs more than
     running them); groups, user, limit and offset are bound per call."""
-    me = bindparam("me")
+    me: BindParameter[str] = bindparam("me")
     holders = [TASK.c.assignee == me] if mine else [TASK.c.assignee.is_(None), TASK.c.assignee == me]
     if mine:
         holder = TASK.c.assignee == me
@@ -277,7 +277,7 @@ def task_page(
     million whatever the database knows about its data; the groups' first rows are merged in one statement.
     The total counts ranges of the covering index (group, assignee).
     """
-    wanted: list[str | None] = [group] if group is not None else sorted(groups)
+    wanted: list[str | None] = [group] if group is not None else list(sorted(groups))
     if group is None and DEFAULT_GROUP in groups:
         wanted.append(None)  # group-less rows written before they were stored as the default group
     if not wanted:

@@ -234,7 +234,7 @@ class CaseService:
                     save(conn, work, now, self.sla_profiles)
                 result = self._result(first)
                 if within is not None:
-                    within(conn, first.id, result)
+                    within(conn, first.saved_id, result)
             return result
         except IntegrityError as exc:
             if "reference" in str(exc.orig).lower():
@@ -411,7 +411,7 @@ class CaseService:
         """A watched deadline's own timer: a reminder to staff, or the breach (see engine.deadlines.watch)."""
         name, kind = row.deadline, row.kind
         with self.db.reading() as conn:
-            record = watch.read_record(conn, work.id, name)
+            record = watch.read_record(conn, work.saved_id, name)
         data = sla.live_data(work)
         profile = deadlines.profile_for(data, self.sla_profiles)
         settled = record is None or record.met_at is not None or name not in profile.deadlines
@@ -435,7 +435,7 @@ class CaseService:
                 later = row.due_at + step
                 while later <= now:
                     later += step
-            return self.commit([work], lambda conn, *_: watch.next_reminder(conn, work.id, name, later))
+            return self.commit([work], lambda conn, *_: watch.next_reminder(conn, work.saved_id, name, later))
         if work.paused_since is not None and rule.pausable:
             due = deadlines.due(data, name, now, self.sla_profiles, sla.paused_total(work, now))
             if due > now:
@@ -446,7 +446,7 @@ class CaseService:
                     due_at=due.isoformat(),
                     reason="the clock is paused while the case waits for the complainant",
                 )
-                return self.commit([work], lambda conn, *_: watch.move(conn, work.id, name, due))
+                return self.commit([work], lambda conn, *_: watch.move(conn, work.saved_id, name, due))
         work.record(
             actor.username,
             "deadline_breached",
@@ -465,7 +465,7 @@ class CaseService:
             work.record("system", "message", element=watch.DEADLINE_PASSED, payload={"deadline": name})
 
         def settle(conn: Connection, *_: Any) -> None:
-            watch.breach(conn, work.id, name, now)
+            watch.breach(conn, work.saved_id, name, now)
             watch.drop_timer(conn, row.timer_id)
 
         return self.commit([work], settle)

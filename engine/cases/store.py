@@ -111,6 +111,13 @@ class CaseWork:
     completed_before: frozenset = frozenset()
     salt_drawn: bool = False  # the salt is new in this unit of work: write it with the case
 
+    @property
+    def saved_id(self) -> int:
+        """The case's id, for a case that is in the database (loaded, or inserted in this unit of work)."""
+        if self.id is None:
+            raise RuntimeError(f"case {self.reference} has no id before it is inserted")
+        return self.id
+
     @classmethod
     def from_row(cls, row: Row, version: LoadedVersion, wf: BpmnWorkflow) -> CaseWork:
         work = cls(

@@ -11,13 +11,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.core.actors import Actor
 from engine.core.errors import EngineError, FormInvalid, ProcessInvalid
+
+if TYPE_CHECKING:  # built lazily, so that `--help` needs no database
+    from engine.cases.service import CaseService
 
 CLI_ACTOR = Actor("cli", roles=frozenset({"system"}))
 
@@ -87,10 +90,10 @@ class Context:
     """Built lazily so `--help` works without a database."""
 
     def __init__(self) -> None:
-        self._runtime = None
+        self._runtime: CaseService | None = None
 
     @property
-    def service(self):
+    def service(self) -> CaseService:
         if self._runtime is None:
             from engine.cases.service import CaseService
             from engine.store.db import Database

@@ -161,7 +161,8 @@ class BusinessCalendar:
         """The business day a receipt counts on: the next one if received on a closed day or after cut-off."""
         local = self.local(received_at)
         day = local.date()
-        if not self.is_business_day(day) or local.time() > self.cutoff:
+        cutoff = self.close_of_business if self.cutoff is None else self.cutoff  # the type allows None
+        if not self.is_business_day(day) or local.time() > cutoff:
             return self.next_business_day(day)
         return day
 

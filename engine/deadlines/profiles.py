@@ -226,9 +226,10 @@ class _Loader:
             raise ProfileError(
                 f"{path}: unknown top-level key {extra[0]!r}; put every profile under [profiles.NAME]."
             )
-        self.raw = raw.get("profiles")
-        if not isinstance(self.raw, dict) or not self.raw:
+        profiles = raw.get("profiles")
+        if not isinstance(profiles, dict) or not profiles:
             raise ProfileError(f"{path}: no profiles found; add at least one [profiles.NAME] table.")
+        self.raw: dict[str, Any] = profiles
         self.merged: dict[str, dict[str, Any]] = {}
 
     def fail(self, profile: str, field_: str, problem: str) -> NoReturn:

@@ -38,8 +38,8 @@ _DUMMY_HASH = "$".join(
 def check_password(stored: str | None, password: str) -> bool:
     """Whether `password` matches; the same scrypt work is done when there is nothing to match against,
     so the time a wrong answer takes never tells an unknown username from a known one."""
-    real = bool(stored) and stored.startswith("scrypt$")
-    _, salt_b64, digest_b64 = (stored if real else _DUMMY_HASH).split("$")
+    real = stored is not None and stored.startswith("scrypt$")
+    _, salt_b64, digest_b64 = (stored if stored is not None and real else _DUMMY_HASH).split("$")
     digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64), dklen=32, **_SCRYPT)
     return hmac.compare_digest(digest, base64.b64decode(digest_b64)) and real
 

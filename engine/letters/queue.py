@@ -41,15 +41,20 @@ _PARAM_KEYS = (
 )
 
 
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """A nested object of the case data (the complainant, a representative), or {} when it is not one."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _language(data: dict[str, Any]) -> str:
-    complainant = data.get("complainant") if isinstance(data.get("complainant"), dict) else {}
-    return str(complainant.get("language") or data.get("preferred_language") or "en")
+    return str(_section(data, "complainant").get("language") or data.get("preferred_language") or "en")
 
 
 def _recipient(data: dict[str, Any]) -> str | None:
     """A representative who complains on someone's behalf receives the letters; else the complainant."""
-    representative = data.get("representative") if isinstance(data.get("representative"), dict) else {}
-    complainant = data.get("complainant") if isinstance(data.get("complainant"), dict) else {}
+    representative = _section(data, "representative")
+    complainant = _section(data, "complainant")
     return representative.get("email") or complainant.get("email") or data.get("email")
 
 
@@ -83,7 +88,7 @@ def complainant_notices(work, now: dt.datetime, profiles: str | None) -> None:
                 "system", "notification_impossible", element=task.task_spec.bpmn_id, template=template
             )
             continue
-        complainant = data.get("complainant") if isinstance(data.get("complainant"), dict) else {}
+        complainant = _section(data, "complainant")
         params = {
             "reference": work.reference,
             "name": complainant.get("name") or data.get("name") or "",
@@ -106,9 +111,9 @@ def staff_notice(conn: Connection, work, template: str, now: dt.datetime, **para
         )
     ).all()
     for email, username in rows:
-        work.outbox.append(
-            _row(template, "en", email, {"reference": work.reference, "username": username, **params}, now)
-        )
+        if email:  # the query leaves out users without one; an empty address is none either
+            params_here = {"reference": work.reference, "username": username, **params}
+            work.outbox.append(_row(template, "en", email, params_here, now))
 
 
 def _row(template: str, language: str, recipient: str, params: dict[str, Any], now: dt.datetime) -> dict:

@@ -27,7 +27,9 @@ class ProcessVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     files: Mapped[str] = mapped_column(Text)  # JSON {file name: text}: BPMN, DMN and forms as deployed
     spec: Mapped[str] = mapped_column(Text)  # JSON of the serialized spec and subprocess specs
-    elements: Mapped[str] = mapped_column(Text)  # JSON element metadata (group_id, form_id, stage, status, outcome)
+    elements: Mapped[str] = mapped_column(
+        Text
+    )  # JSON element metadata (group_id, form_id, stage, status, outcome)
     forms: Mapped[str] = mapped_column(Text)  # JSON {form id: form-js definition}
     deployed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(80), default="")

@@ -111,11 +111,11 @@ def _problem_from(
         if found:
             element, line = found[0].get("id"), found[0].sourceline
     node = element_of(root, element)
-    called = _called_decision(node)
-    if called and refused_decisions and called in refused_decisions:
+    decision = _called_decision(node)
+    if decision and refused_decisions and decision in refused_decisions:
         message = (
-            f"calls the decision {called!r} of {refused_decisions[called]}, which SpiffWorkflow 3.2 cannot "
-            "run (see the problem reported for that file)"
+            f"calls the decision {decision!r} of {refused_decisions[decision]}, which SpiffWorkflow 3.2 "
+            "cannot run (see the problem reported for that file)"
         )
     else:
         message = reword(text, node)

@@ -11,6 +11,9 @@ Order is kept: anything else that runs on the connection (a listener installed b
 path's own reads, send what waits first. Writes wait only inside a transaction, and a connection that goes
 back to the pool with writes still waiting (a bug) loses them loudly rather than handing them to its next
 user. On SQLite there are no round trips to save: `queue` runs the statement at once.
+
+With `REDRESSAL_FAST_PATH=off` (`engine.core.fast_path`) nothing waits and nothing is prepared: `queue` runs
+each write at once through `Connection.execute`, on either database.
 """
 
 from __future__ import annotations
@@ -20,9 +23,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.exc import IntegrityError
 
-from engine.store.compiled import PENDING, Compiled, Params, bind, compiled_for, execute, wrap_error
+from engine.core import fast_path
+from engine.store.compiled import (
+    PENDING,
+    Compiled,
+    Params,
+    Statement,
+    bind,
+    compiled_for,
+    execute,
+    wrap_error,
+)
 from engine.store.prepared import Message
 
 log = logging.getLogger(__name__)
@@ -38,7 +51,7 @@ class _Queued:
 
 def queue(
     conn: Connection,
-    stmt: ClauseElement,
+    stmt: Statement,
     params: Params | list[Params],
     *,
     conflict: Exception | None = None,
@@ -57,10 +70,33 @@ def queue(
         return
     if not conn.in_transaction():
         raise RuntimeError("writes wait for a transaction's commit: queue them inside db.transaction()")
-    many = isinstance(params, list)
-    compiled = compiled_for(conn, stmt, tuple(params[0] if many else params))
-    args = [bind(compiled, p) for p in params] if many else [bind(compiled, params)]
+    if isinstance(params, list):
+        compiled = compiled_for(conn, stmt, tuple(params[0]))
+        args = [bind(compiled, p) for p in params]
+    else:
+        compiled = compiled_for(conn, stmt, tuple(params))
+        args = [bind(compiled, params)]
     conn.info.setdefault(PENDING, []).append(_Queued(compiled, args, conflict, conflict_keys))
+
+
+def plain_queue(
+    conn: Connection,
+    stmt: Statement,
+    params: Params | list[Params],
+    *,
+    conflict: Exception | None = None,
+    conflict_keys: frozenset[str] = frozenset(),
+) -> None:
+    """`queue` through `Connection.execute`, at once: the fast path switched off."""
+    try:
+        result = conn.execute(stmt, params)
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        if conflict is not None and constraint in conflict_keys:
+            raise conflict from exc
+        raise
+    if conflict is not None and result.rowcount != 1:
+        raise conflict
 
 
 def flush(conn: Connection, *, commit: bool = False) -> None:
@@ -100,6 +136,8 @@ def flush(conn: Connection, *, commit: bool = False) -> None:
 
 def install(engine: Any) -> None:
     """On PostgreSQL: whatever else runs on a connection first sends the writes that wait on it."""
+    if not fast_path.ON:
+        return  # nothing ever waits
 
     @event.listens_for(engine, "before_cursor_execute")
     def _send_first(conn, *_args) -> None:
@@ -114,3 +152,7 @@ def install(engine: Any) -> None:
     def _never_hand_on(_dbapi_connection, record) -> None:
         if record.info.pop(PENDING, None):
             log.error("a connection went back to the pool with writes that were never sent; they are dropped")
+
+
+if not fast_path.ON:
+    queue = plain_queue

@@ -9,20 +9,23 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy import Connection, Select
+from sqlalchemy.engine.interfaces import DBAPIModule
+from sqlalchemy.exc import DBAPIError, ResourceClosedError, StatementError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 Params = Mapping[str, Any]
+Statement: TypeAlias = Select[Any] | UpdateBase  # what the hot path runs: Core SELECTs and DML
 
 PENDING = "redressal_hot_pending"  # connection info key of the writes that wait (engine.store.batch)
 
 
 @dataclass(eq=False)  # hashed by identity: a connection keeps its prepared names by the object itself
 class Compiled:
-    stmt: ClauseElement  # held so that the identity used as cache key stays valid
+    stmt: Statement  # held so that the identity used as cache key stays valid
     sql: str
     names: tuple[str, ...]  # bind names, in order for positional parameter styles
     positional: bool
@@ -39,7 +42,15 @@ class Compiled:
 _CACHE: dict[tuple[str, int, tuple[str, ...]], Compiled] = {}
 
 
-def compiled_for(conn: Connection, stmt: ClauseElement, keys: tuple[str, ...]) -> Compiled:
+def driver(conn: Connection) -> Any:
+    """The driver's own connection under `conn` (sqlite3's or psycopg's)."""
+    found = conn.connection.driver_connection
+    if found is None:
+        raise ResourceClosedError("the connection was closed")
+    return found
+
+
+def compiled_for(conn: Connection, stmt: Statement, keys: tuple[str, ...]) -> Compiled:
     dialect = conn.dialect
     cache_key = (dialect.name, id(stmt), keys)
     found = _CACHE.get(cache_key)
@@ -48,19 +59,25 @@ def compiled_for(conn: Connection, stmt: ClauseElement, keys: tuple[str, ...]) -
     # Compiled as for executemany even for one row: a single-row INSERT would otherwise fetch its new
     # primary key with an implicit RETURNING that nobody reads. An explicit RETURNING stays.
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys), for_executemany=True)
+    if not isinstance(compiled, SQLCompiler):
+        raise TypeError(f"only SQL statements run on the hot path, not {type(stmt).__name__}")
     if compiled.literal_execute_params or compiled.post_compile_params:
         raise ValueError("expanding or literal-execute parameters have no place on the hot path")
     if compiled.insert_prefetch or compiled.update_prefetch:
         # SQLAlchemy computes Python-side column defaults while executing; here they would be NULL.
-        names = ", ".join(c.key for c in compiled.insert_prefetch + compiled.update_prefetch)
-        raise ValueError(f"give every column with a Python-side default on the hot path: {names}")
+        missing = ", ".join(c.key for c in [*compiled.insert_prefetch, *compiled.update_prefetch])
+        raise ValueError(f"give every column with a Python-side default on the hot path: {missing}")
     positional = bool(compiled.positional)
-    names = tuple(compiled.positiontup) if positional else tuple(compiled.bind_names.values())
-    processors = tuple(compiled._bind_processors.items())
+    names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.bind_names.values())
+    processors: list[tuple[str, Callable[[Any], Any]]] = []
+    for name, process in compiled._bind_processors.items():
+        if not callable(process):  # a sequence of them, for a tuple-valued parameter
+            raise ValueError("tuple-valued parameters have no place on the hot path")
+        processors.append((name, process))
     defaults = {name: bp.effective_value for bp, name in compiled.bind_names.items() if not bp.required}
     columns = tuple(getattr(stmt, "exported_columns", ()))
     row = namedtuple("HotRow", [c.key for c in columns], rename=True) if columns else None
-    made = Compiled(stmt, compiled.string, names, positional, processors, defaults, columns, row)
+    made = Compiled(stmt, compiled.string, names, positional, tuple(processors), defaults, columns, row)
     # Two threads compiling the same statement at once both keep the first one stored.
     return _CACHE.setdefault(cache_key, made)
 
@@ -88,10 +105,10 @@ def announce(conn: Connection, cursor: Any, sql: str, args: Any, many: bool) -> 
 _STALE = frozenset({"0A000", "26000"})
 
 
-def wrap_error(conn: Connection, sql: str, args: Any, exc: Exception) -> DBAPIError:
+def wrap_error(conn: Connection, sql: str, args: Any, exc: DBAPIModule.Error) -> StatementError:
     """SQLAlchemy's exception for a driver error; a lost or stale connection is invalidated first."""
-    driver = conn.connection.driver_connection
-    gone = conn.dialect.is_disconnect(exc, driver, None) or getattr(driver, "closed", False)
+    own = conn.connection.driver_connection
+    gone = conn.dialect.is_disconnect(exc, own, None) or getattr(own, "closed", False)
     stale = getattr(exc, "sqlstate", None) in _STALE
     if (gone or stale) and not conn.invalidated:
         conn.invalidate(exc)
@@ -100,16 +117,17 @@ def wrap_error(conn: Connection, sql: str, args: Any, exc: Exception) -> DBAPIEr
     )
 
 
-def execute(conn: Connection, stmt: ClauseElement, params: Params | list[Params]) -> Any:
+def execute(conn: Connection, stmt: Statement, params: Params | list[Params]) -> Any:
     """Run a statement on the connection's driver cursor; returns the cursor (rowcount, rows)."""
-    many = isinstance(params, list)
-    compiled = compiled_for(conn, stmt, tuple(params[0] if many else params))
-    args = [bind(compiled, p) for p in params] if many else bind(compiled, params)
-    return run(conn, compiled, args, many)
+    if isinstance(params, list):
+        compiled = compiled_for(conn, stmt, tuple(params[0]))
+        return run(conn, compiled, [bind(compiled, p) for p in params], True)
+    compiled = compiled_for(conn, stmt, tuple(params))
+    return run(conn, compiled, bind(compiled, params), False)
 
 
 def run(conn: Connection, compiled: Compiled, args: Any, many: bool) -> Any:
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = driver(conn).cursor()
     announce(conn, cursor, compiled.sql, args, many)
     try:
         if many:
@@ -125,6 +143,6 @@ def driver_sql(conn: Connection, sql: str) -> None:
     """A statement without parameters or result (BEGIN IMMEDIATE), on the driver's connection."""
     announce(conn, None, sql, (), False)
     try:
-        conn.connection.driver_connection.execute(sql)
+        driver(conn).execute(sql)
     except conn.dialect.loaded_dbapi.Error as exc:
         raise wrap_error(conn, sql, (), exc) from exc

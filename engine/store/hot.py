@@ -11,7 +11,8 @@ the connection, as SQLAlchemy would, so the pool replaces it.
 
 Writes go through `engine.store.batch`, which on PostgreSQL sends a unit of work's writes together. Only
 module-level statements belong here (the cache holds them by identity); anything else goes through
-`Connection.execute` as usual.
+`Connection.execute` as usual. With `REDRESSAL_FAST_PATH=off` (`engine.core.fast_path`) `first` and
+`driver_sql` are plain `Connection.execute` and `exec_driver_sql` calls, chosen once at import.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.sql import ClauseElement
 
+from engine.core import fast_path
 from engine.store.batch import flush
 from engine.store.compiled import (
     PENDING,
     Compiled,
     Params,
+    Statement,
     announce,
     bind,
     compiled_for,
@@ -50,7 +52,7 @@ __all__ = [
 ]
 
 
-def first(conn: Connection, stmt: ClauseElement, params: Params) -> Any:
+def first(conn: Connection, stmt: Statement, params: Params) -> Any:
     """The first row of a SELECT (or RETURNING) as a named tuple with SQLAlchemy's types applied, or None."""
     if conn.info.get(PENDING):
         flush(conn)
@@ -67,11 +69,29 @@ def first(conn: Connection, stmt: ClauseElement, params: Params) -> Any:
     raw = cursor.fetchone()
     if raw is None:
         return None
+    row = compiled.row
+    if row is None:
+        raise ValueError("first() needs a statement that returns rows (a SELECT, or DML with RETURNING)")
     if compiled.result_processors is None:
         compiled.result_processors = tuple(
             c.type._cached_result_processor(conn.dialect, d[1])
             for c, d in zip(compiled.columns, cursor.description, strict=True)
         )
-    return compiled.row(
+    return row(
         *(v if p is None or v is None else p(v) for p, v in zip(compiled.result_processors, raw, strict=True))
     )
+
+
+def plain_first(conn: Connection, stmt: Statement, params: Params) -> Any:
+    """`first` through `Connection.execute`: the fast path switched off."""
+    return conn.execute(stmt, params).first()
+
+
+def plain_driver_sql(conn: Connection, sql: str) -> None:
+    """`driver_sql` through `Connection.exec_driver_sql`: the fast path switched off."""
+    conn.exec_driver_sql(sql)
+
+
+if not fast_path.ON:
+    first = plain_first
+    driver_sql = plain_driver_sql

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine.store.compiled import Compiled, announce
+from engine.store.compiled import Compiled, announce, driver
 
 CONNECT_ARGS = {"prepare_threshold": None}  # psycopg: never prepare (nor deallocate) on its own
 _NAMES = "redressal_prepared"  # connection info: compiled statement -> its prepared name
@@ -38,7 +38,7 @@ class Message:
         from psycopg import ClientCursor
 
         self.conn = conn
-        self.driver = conn.connection.driver_connection
+        self.driver = driver(conn)
         self.cursor = ClientCursor(self.driver)
         self.names: dict[Compiled, str] = conn.info.setdefault(_NAMES, {})
         self.fresh: dict[Compiled, str] = {}

@@ -15,7 +15,7 @@ properties" panel). The engine reads these keys (documented in README, "Form pro
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.core.errors import FormInvalid
@@ -26,7 +26,8 @@ from engine.task_forms import schema as forms
 STAFF_ONLY = "staff_only"
 PUBLIC_VALUES = "public_values"
 CODES = "codes"
-CODE_LISTS = {
+# A code list's name -> (its normaliser: the canonical spelling, or None if refused; the hint when refused).
+CODE_LISTS: dict[str, tuple[Callable[[str], str | None], str]] = {
     "bcp47": (language_tags.canonical, language_tags.HINT),
     "iso3166": (
         jurisdictions.canonical,

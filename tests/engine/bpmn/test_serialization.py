@@ -47,6 +47,7 @@ from engine.store.db import Database
 from engine.store.migrate import upgrade
 from engine.timers.worker import TimerWorker
 from tests.support.builders import FIXTURES, ROOT, START, deploy, make_user
+from tests.support.fast_path import fast_path_only
 from tests.support.paths import Desk
 
 STATE = FIXTURES / "states" / "lifecycle-waiting-1.5.json"
@@ -642,6 +643,7 @@ def complaint_deadlines_missed(service: CaseService, clock: FixedClock) -> None:
     desk.complete(summary, "summary_resolution")
 
 
+@fast_path_only  # compares it with SpiffWorkflow's converter, which alone runs when it is off
 @pytest.mark.parametrize(
     "scenario",
     [

@@ -12,6 +12,7 @@ from engine.cases.store import TASK
 from engine.core.errors import ConflictError
 from engine.letters.tables import Outbox
 from engine.store import batch, hot
+from tests.support.fast_path import fast_path_only
 from tests.support.hot_path import CASE_ROW, COUNT_AUDIT, GOOD, RENAME, started
 
 
@@ -122,6 +123,7 @@ def test_other_integrity_errors_are_not_called_conflicts(lifecycle):
         assert hot.first(conn, CASE_ROW, {"reference": case.reference}).stage != "never"
 
 
+@fast_path_only
 def test_postgres_writes_wait_only_inside_a_transaction(own_pg):
     _, case = started(own_pg)
     with own_pg.db.reading() as conn, pytest.raises(RuntimeError, match="transaction"):

@@ -4,6 +4,7 @@ replaced, one compiled statement per statement however many threads ask at once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 
 import pytest
@@ -83,3 +84,18 @@ def test_a_connection_the_server_dropped_is_replaced(own_pg):
     with db.transaction() as other:
         other.exec_driver_sql(f"SELECT pg_terminate_backend({backend})")
     fails_once_then_reads(db, case.reference, OperationalError)
+
+
+def test_echo_logs_hot_statements_as_it_logs_any_other(tmp_path, caplog):
+    """`echo=True` (SQLAlchemy's statement log) shows the hot path's statements too."""
+    from engine.store.db import Database
+    from engine.store.migrate import upgrade
+
+    db = Database(f"sqlite:///{tmp_path}/echo.sqlite3", echo=True)
+    try:
+        upgrade(db)
+        with caplog.at_level(logging.INFO, logger="sqlalchemy.engine"), db.reading() as conn:
+            assert hot.first(conn, CASE_ROW, {"reference": "CMP-NONE"}) is None
+        assert any('FROM "case"' in record.getMessage() for record in caplog.records)
+    finally:
+        db.dispose()

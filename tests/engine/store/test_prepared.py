@@ -8,6 +8,7 @@ from sqlalchemy.exc import NotSupportedError
 
 from engine.store import batch, hot
 from tests.support.builders import make_user
+from tests.support.fast_path import fast_path_only
 from tests.support.hot_path import (
     CASE_ROW,
     GOOD,
@@ -18,6 +19,7 @@ from tests.support.hot_path import (
 )
 
 
+@fast_path_only
 def test_postgres_prepares_each_hot_statement_once_per_connection(own_pg):
     db = own_pg.db
     hana = make_user(own_pg, "hana", "handlers")
@@ -65,6 +67,7 @@ def test_statements_go_as_plain_sql_when_preparing_is_off(own_pg, monkeypatch):
         assert prepared_here(conn) == []
 
 
+@fast_path_only
 def test_a_plan_made_stale_by_a_migration_costs_one_failed_read(own_pg):
     _, case = started(own_pg)
     db = own_pg.db

@@ -25,7 +25,7 @@ from webapp.api.schemas.common import CaseSummary
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Cases (staff and providers)")
 _summary = CaseSummary()
-AUTH = [{"bearer": []}]
+AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _reader(reference: str | None = None):

@@ -11,7 +11,7 @@ from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.incidents import Dismissal, IncidentFilters, IncidentOut, IncidentPage
 
 blp = Blueprint("incidents", __name__, url_prefix="/incidents", description="Incidents")
-AUTH = [{"bearer": []}]
+AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.route("", methods=["GET"])

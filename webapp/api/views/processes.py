@@ -16,7 +16,7 @@ from webapp.api.schemas.common import PageArgs
 from webapp.api.schemas.processes import Deployment, ProcessFiles, ProcessPage, VersionPage
 
 blp = Blueprint("processes", __name__, url_prefix="/processes", description="Process models")
-AUTH = [{"bearer": []}]
+AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _versions(process_id: str | None = None) -> list:

@@ -19,7 +19,7 @@ from webapp.api.schemas.tasks import Assignment, Completion, TaskDetail, TaskFil
 
 blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="User tasks")
 _summary = CaseSummary()
-AUTH = [{"bearer": []}]
+AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 _ERRORS = {
     401: "No valid token",
     403: "Your groups or role may not work on this task",
