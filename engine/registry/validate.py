@@ -220,6 +220,8 @@ def _load_forms(bundle: Bundle, problems: list[Problem]) -> dict[str, tuple[str,
             continue
         for message in form_defs.check_definition(form_id, definition):
             problems.append(Problem(name, f"form {form_id!r}: {message}"))
+        if isinstance(definition, dict):
+            definition.setdefault("id", form_id)  # form-js needs no id: the file name gives it
         forms[form_id] = (name, definition)
     return forms
 
