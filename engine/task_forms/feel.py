@@ -79,7 +79,10 @@ def compile_expression(source: str) -> Expr:
     """A FEEL expression ("=..." or without the "=") as a function of a context; FeelError if unsupported."""
     text = source[1:] if source.startswith("=") else source
     parser = _Parser(_tokens(text))
-    expr = parser.expression()
+    try:
+        expr = parser.expression()
+    except RecursionError:
+        raise FeelError("is nested too deeply") from None
     if parser.peek() is not None:
         raise FeelError(f"cannot read {parser.peek()[1]!r} where the expression should end")
     return expr

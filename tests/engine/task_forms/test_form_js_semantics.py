@@ -416,3 +416,11 @@ def test_the_intake_form_takes_the_empty_email_and_phone_the_viewer_sends():
     intake = json.loads((ROOT / "forms" / "complaint_intake.json").read_text())
     errors = errors_of(intake, {"complainant": {"email": "", "phone": ""}})
     assert not {"complainant.email", "complainant.phone"} & set(errors)
+
+
+def test_feel_nested_beyond_reason_is_refused_not_a_crash():
+    definition = form(
+        {"type": "number", "key": "n", "validate": {"min": "=" + "(" * 5000 + "1" + ")" * 5000}}
+    )
+    [problem] = check_definition("f", definition)
+    assert problem.endswith("which the engine cannot evaluate: it is nested too deeply")
