@@ -39,8 +39,12 @@ def expression_context(data: Mapping[str, Any], scope: tuple[Any, Any, tuple[int
     return {**special, **data, "_this_": this, "_parent_": parent, "_i_": list(numbers)}
 
 
-def instances(nodes: tuple[Node, ...], data: Mapping[str, Any]) -> list[Instance]:
-    """Every component instance in display order, each marked hidden or shown against `data`."""
+def instances(
+    nodes: tuple[Node, ...], data: Mapping[str, Any], lists: Mapping[str, Any] | None = None
+) -> list[Instance]:
+    """Every component instance in display order, each marked hidden or shown against `data`; dynamic lists
+    have the items found in `lists` (the submission: items the case holds but the submission leaves out
+    are not judged again)."""
     out: list[Instance] = []
 
     def walk(nodes: tuple[Node, ...], prefix: tuple[str | int, ...], scope: Any, hidden: bool) -> None:
@@ -52,7 +56,7 @@ def instances(nodes: tuple[Node, ...], data: Mapping[str, Any]) -> list[Instance
             path = prefix + node.local
             out.append(Instance(node, path, scope, is_hidden))
             if node.repeating:
-                items = get_path(data, path)
+                items = get_path(data if lists is None else lists, path)
                 if is_hidden or not isinstance(items, list):
                     continue
                 parent = expression_context(scope[0] if isinstance(scope[0], Mapping) else {}, scope)
@@ -180,12 +184,12 @@ def validate_submission(
     nodes = tree(definition)
     submitted = nest(data)
     errors = unknown_fields(nodes, submitted)
-    first = instances(nodes, deep_merge(case_data, submitted))
+    first = instances(nodes, deep_merge(case_data, submitted), submitted)
     raw = deep_merge(case_data, _initialised(first, submitted))
-    first = instances(nodes, raw)  # with every field at its value or empty value, as the viewer's state
+    first = instances(nodes, raw, submitted)  # every field at its value or empty value, as the viewer's state
     filtered = {**case_data, **_without_hidden(raw, first)}
     clean: dict[str, Any] = {}
-    for inst in instances(nodes, filtered):
+    for inst in instances(nodes, filtered, submitted):
         node, comp = inst.node, inst.node.component
         if inst.hidden or comp.get("disabled") is True:
             continue

@@ -424,3 +424,7 @@ def test_feel_nested_beyond_reason_is_refused_not_a_crash():
     )
     [problem] = check_definition("f", definition)
     assert problem.endswith("which the engine cannot evaluate: it is nested too deeply")
+
+
+def test_list_items_the_case_holds_are_not_judged_when_the_submission_leaves_the_list_out():
+    assert validate_submission(LIST, {}, {"payments": [{"amount": None}]}) == {"total_count": None}
