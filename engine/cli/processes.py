@@ -32,13 +32,17 @@ FORMS_OPTION = click.option(
 @handles_errors
 def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
     """Check BPMN, DMN and forms; print every problem with file, element and line."""
+    from engine.deadlines.compute import profiles
     from engine.registry import validate_bundle
+    from engine.registry.deadline_lint import unmet_deadlines
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
         )
+        for warning in unmet_deadlines(proc.file, proc.process_id, proc.elements, profiles()):
+            click.echo(warning)
 
 
 @processes.command("deploy")
