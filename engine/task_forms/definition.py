@@ -14,10 +14,16 @@ from typing import Any
 
 from engine.bpmn.serialization import TYPE_KEY
 from engine.task_forms import feel
-from engine.task_forms.layout import CHOICE_TYPES, CONTAINER_TYPES, DISPLAY_TYPES, KEYED_TYPES, split_path
+from engine.task_forms.layout import (
+    CHOICE_TYPES,
+    CONTAINER_TYPES,
+    DISPLAY_TYPES,
+    FEEL_LIMITS,
+    KEYED_TYPES,
+    split_path,
+)
 from engine.task_forms.values import compile_pattern
 
-FEEL_LIMITS = ("min", "max", "minLength", "maxLength")
 _PATH = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*(\.[A-Za-z_$][A-Za-z0-9_$-]*)*$")
 
 

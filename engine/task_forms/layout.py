@@ -11,7 +11,6 @@ import functools
 import itertools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 KEYED_TYPES = frozenset(
@@ -35,27 +34,39 @@ DISPLAY_TYPES = frozenset(
 )
 CHOICE_TYPES = frozenset({"select", "radio", "checklist", "taglist"})
 MULTIPLE_TYPES = frozenset({"checklist", "taglist"})
+FEEL_LIMITS = ("min", "max", "minLength", "maxLength")
 
 
-@dataclass(frozen=True)
 class Node:
-    """A keyed field or a container; `local` is its part of the value path, relative to its parent's."""
+    """A keyed field or a container; `local` is its part of the value path, relative to its parent's.
 
-    component: dict[str, Any] = field(hash=False, compare=False)
-    local: tuple[str, ...]
-    children: tuple[Node, ...] = ()
+    What a submission asks of a component is worked out once, here, as plain attributes: forms are judged
+    on every task completion.
+    """
 
-    @property
-    def kind(self) -> str:
-        return self.component.get("type", "")
+    __slots__ = ("children", "component", "feel", "hide", "keyed", "kind", "local", "repeating")
 
-    @property
-    def repeating(self) -> bool:
-        return self.kind == "dynamiclist"
+    def __init__(self, component: dict[str, Any], local: tuple[str, ...], children: tuple[Node, ...] = ()):
+        self.component = component
+        self.local = local
+        self.children = children
+        self.kind: str = component.get("type", "")
+        self.keyed = self.kind in KEYED_TYPES
+        self.repeating = self.kind == "dynamiclist"
+        conditional = component.get("conditional")
+        hide = conditional.get("hide") if isinstance(conditional, dict) else None
+        self.hide: str | None = hide if isinstance(hide, str) and hide.startswith("=") else None
+        rules = component.get("validate")
+        rules = rules if isinstance(rules, dict) else {}
+        self.feel = (
+            self.kind == "expression"
+            or bool(component.get("valuesExpression"))
+            or any(isinstance(rules.get(k), str) and rules[k].startswith("=") for k in FEEL_LIMITS)
+        )
 
-    @property
-    def keyed(self) -> bool:
-        return self.kind in KEYED_TYPES
+    def moved(self, local: tuple[str, ...]) -> Node:
+        """The same component at another relative path (groups opened, or a prefix taken off)."""
+        return Node(self.component, local, self.children)
 
 
 def split_path(text: Any) -> tuple[str, ...]:

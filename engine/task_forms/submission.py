@@ -10,6 +10,8 @@ limits see the case data the form was opened with, overlaid by the submission, a
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from engine.task_forms.layout import Node, deep_merge, get_path, has_path, set_p
 from engine.task_forms.values import check
 
 EMPTY = {"textfield": "", "textarea": "", "checkbox": False, "checklist": [], "taglist": []}
+Scope = tuple[Any, Any, tuple[int, ...]]  # this, parent context, 1-based item numbers
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,80 @@ class Instance:
 
     node: Node
     path: tuple[str | int, ...]
-    scope: tuple[Any, Any, tuple[int, ...]]  # this, parent context, 1-based item numbers
+    scope: Scope
     hidden: bool
 
 
-def expression_context(data: Mapping[str, Any], scope: tuple[Any, Any, tuple[int, ...]]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ListShape:
+    """Where a dynamic list sits: each item holds the fields of `shape`."""
+
+    node: Node
+    shape: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a definition asks of every submission, worked out once per definition."""
+
+    nodes: tuple[Node, ...]
+    shape: dict[str, Any]  # key -> Node (a field), ListShape, or a dict (an object of fields)
+    conditional: bool  # any hide condition: hidden fields depend on the data
+
+
+_PLANS: OrderedDict[int, tuple[Mapping[str, Any], Plan]] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+
+
+def plan_for(definition: Mapping[str, Any]) -> Plan:
+    """The plan of a definition, cached by the definition object (a deployed version's never changes)."""
+    entry = _PLANS.get(id(definition))
+    if entry is not None and entry[0] is definition:
+        return entry[1]
+    nodes = tree(definition)
+    plan = Plan(nodes, _shape(nodes), any(_walk_nodes(nodes, lambda n: n.hide is not None)))
+    with _PLANS_LOCK:
+        _PLANS[id(definition)] = (definition, plan)  # holding the definition keeps its id from being reused
+        while len(_PLANS) > 512:
+            _PLANS.popitem(last=False)
+    return plan
+
+
+def _walk_nodes(nodes: tuple[Node, ...], test) -> list[bool]:
+    out = []
+    for node in nodes:
+        out.append(test(node))
+        out.extend(_walk_nodes(node.children, test))
+    return out
+
+
+def _flat(nodes: tuple[Node, ...]) -> list[Node]:
+    """Fields and lists with groups opened: each keeps its path relative to the scope the groups are in."""
+    out: list[Node] = []
+    for node in nodes:
+        if node.keyed or node.repeating:
+            out.append(node)
+        else:
+            out.extend(c.moved(node.local + c.local) for c in _flat(node.children))
+    return out
+
+
+def _shape(nodes: tuple[Node, ...]) -> dict[str, Any]:
+    shape: dict[str, Any] = {}
+    for node in _flat(nodes):
+        if not node.local:
+            continue
+        branch = shape
+        for part in node.local[:-1]:
+            nxt = branch.get(part)
+            if not isinstance(nxt, dict):
+                nxt = branch[part] = {}
+            branch = nxt
+        branch[node.local[-1]] = ListShape(node, _shape(node.children)) if node.repeating else node
+    return shape
+
+
+def expression_context(data: Mapping[str, Any], scope: Scope) -> dict[str, Any]:
     """What a FEEL expression sees, as form-js builds it: the data, plus `this`, `parent` and `i`."""
     this, parent, numbers = scope
     special = {"this": this, "parent": parent, "i": list(numbers)}
@@ -46,17 +118,17 @@ def instances(
     have the items found in `lists` (the submission: items the case holds but the submission leaves out
     are not judged again)."""
     out: list[Instance] = []
+    source = data if lists is None else lists
 
-    def walk(nodes: tuple[Node, ...], prefix: tuple[str | int, ...], scope: Any, hidden: bool) -> None:
+    def walk(nodes: tuple[Node, ...], prefix: tuple[str | int, ...], scope: Scope, hidden: bool) -> None:
         for node in nodes:
-            condition = (node.component.get("conditional") or {}).get("hide")
             is_hidden = hidden or (
-                feel.is_expression(condition) and feel.hides(condition, expression_context(data, scope))
+                node.hide is not None and feel.hides(node.hide, expression_context(data, scope))
             )
             path = prefix + node.local
             out.append(Instance(node, path, scope, is_hidden))
             if node.repeating:
-                items = get_path(data if lists is None else lists, path)
+                items = get_path(source, path)
                 if is_hidden or not isinstance(items, list):
                     continue
                 parent = expression_context(scope[0] if isinstance(scope[0], Mapping) else {}, scope)
@@ -73,8 +145,13 @@ def nest(data: Mapping[str, Any]) -> dict[str, Any]:
     """Dotted keys ("complainant.email") become nested objects, as form-js keys mean them."""
     nested: dict[str, Any] = {}
     for key, value in data.items():
-        parts = tuple(key.split(".")) if isinstance(key, str) and all(key.split(".")) else (key,)
-        parent = get_path(nested, parts[:-1]) if len(parts) > 1 else nested
+        if not isinstance(key, str) or "." not in key or not all(key.split(".")):
+            if isinstance(value, Mapping) and isinstance(nested.get(key), Mapping):
+                value = deep_merge(nested[key], value)
+            nested[key] = value
+            continue
+        parts = tuple(key.split("."))
+        parent = get_path(nested, parts[:-1])
         if parent is not None and not isinstance(parent, Mapping):
             nested[key] = value  # a value where a group of fields is expected: left for the unknown check
             continue
@@ -85,56 +162,35 @@ def nest(data: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def unknown_fields(nodes: tuple[Node, ...], data: Any, prefix: str = "") -> dict[str, list[str]]:
+def unknown_fields(shape: Mapping[str, Any], data: Any, prefix: str = "") -> dict[str, list[str]]:
     """Values at paths no field of the form has, by dotted path."""
     errors: dict[str, list[str]] = {}
     if not isinstance(data, Mapping):
         return errors
-    fields = _flat(nodes)
     for key, value in data.items():
         path = f"{prefix}{key}"
-        leaf = next((n for n in fields if n.local == (key,)), None)
-        deeper = _below(fields, str(key))
-        if leaf is not None and leaf.repeating:
+        entry = shape.get(key) if isinstance(key, str) else None
+        if isinstance(entry, Node):
+            continue
+        if isinstance(entry, ListShape):
             if not isinstance(value, list):
                 errors[path] = ["Expected a list of items."]
                 continue
             for n, item in enumerate(value):
-                if not isinstance(item, Mapping):
-                    errors[f"{path}.{n}"] = ["Expected an object of field values."]
+                if isinstance(item, Mapping):
+                    errors.update(unknown_fields(entry.shape, item, f"{path}.{n}."))
                 else:
-                    errors.update(unknown_fields(_flat(leaf.children), item, f"{path}.{n}."))
-        elif leaf is not None:
-            continue
-        elif deeper and isinstance(value, Mapping):
-            errors.update(unknown_fields(deeper, value, f"{path}."))
+                    errors[f"{path}.{n}"] = ["Expected an object of field values."]
+        elif isinstance(entry, dict) and isinstance(value, Mapping):
+            errors.update(unknown_fields(entry, value, f"{path}."))
         else:
             errors[path] = ["Unknown field."]
     return errors
 
 
-def _flat(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
-    """Nodes with groups opened: each keeps its path relative to the scope the groups are in."""
-    out: list[Node] = []
-    for node in nodes:
-        if node.keyed or node.repeating:
-            out.append(node)
-        else:
-            out.extend(Node(c.component, node.local + c.local, c.children) for c in _flat(node.children))
-    return tuple(out)
-
-
-def _below(nodes: tuple[Node, ...], key: str) -> tuple[Node, ...]:
-    return tuple(
-        Node(n.component, n.local[1:], n.children)
-        for n in _flat(nodes)
-        if len(n.local) > 1 and n.local[0] == key
-    )
-
-
 def _initialised(found: list[Instance], submitted: Mapping[str, Any]) -> dict[str, Any]:
     """The submission with each absent field at its empty value, as the viewer's data holds it."""
-    data = _copy(nest(submitted))
+    data = _copy(submitted)
     for inst in found:
         if inst.node.keyed and not has_path(data, inst.path):
             set_path(data, inst.path, EMPTY.get(inst.node.kind))
@@ -170,6 +226,20 @@ def _clear(data: Any, path: tuple[str | int, ...]) -> None:
             return
 
 
+def _visible(plan: Plan, submitted: dict[str, Any], case_data: dict[str, Any]) -> tuple[list[Instance], Any]:
+    """The instances as the viewer renders them at submit, and the data their expressions see.
+
+    Like the viewer, conditions are first run on the data as it stands (each absent field at its empty
+    value), hidden values are then taken out, and the conditions run again on what is left.
+    """
+    if not plan.conditional:
+        return instances(plan.nodes, submitted, submitted), None
+    merged = deep_merge(case_data, submitted)
+    raw = deep_merge(case_data, _initialised(instances(plan.nodes, merged, submitted), submitted))
+    filtered = {**case_data, **_without_hidden(raw, instances(plan.nodes, raw, submitted))}
+    return instances(plan.nodes, filtered, submitted), filtered
+
+
 def validate_submission(
     definition: Mapping[str, Any], data: Any, case_data: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -181,15 +251,12 @@ def validate_submission(
     if not isinstance(data, Mapping):
         raise FormInvalid({"_schema": ["Expected an object of field values."]})
     case_data = dict(case_data or {})
-    nodes = tree(definition)
+    plan = plan_for(definition)
     submitted = nest(data)
-    errors = unknown_fields(nodes, submitted)
-    first = instances(nodes, deep_merge(case_data, submitted), submitted)
-    raw = deep_merge(case_data, _initialised(first, submitted))
-    first = instances(nodes, raw, submitted)  # every field at its value or empty value, as the viewer's state
-    filtered = {**case_data, **_without_hidden(raw, first)}
+    errors = unknown_fields(plan.shape, submitted)
+    found, filtered = _visible(plan, submitted, case_data)
     clean: dict[str, Any] = {}
-    for inst in instances(nodes, filtered, submitted):
+    for inst in found:
         node, comp = inst.node, inst.node.component
         if inst.hidden or comp.get("disabled") is True:
             continue
@@ -201,19 +268,24 @@ def validate_submission(
         if not node.keyed:
             continue
         present = has_path(submitted, inst.path)
-        value = get_path(submitted, inst.path)
-        context = expression_context(filtered, inst.scope)
+        value = get_path(submitted, inst.path) if present else None
+        context: Mapping[str, Any] = {}
+        if node.feel:
+            if filtered is None:
+                filtered = deep_merge(case_data, _initialised(found, submitted))
+            context = expression_context(filtered, inst.scope)
         if node.kind == "expression":
             expression = comp.get("expression")
             computed = feel.evaluate(expression, context) if feel.is_expression(expression) else expression
             set_path(clean, inst.path, _computed(computed))
             continue
-        result, messages = check(comp, value if present else None, context, case_data)
-        where = ".".join(str(p) for p in inst.path)
-        if isinstance(messages, dict) and messages:
-            errors.update({f"{where}.{k}": v for k, v in messages.items()})
-        elif messages:
-            errors[where] = list(messages)
+        result, messages = check(comp, value, context, case_data)
+        if messages:
+            where = ".".join(str(p) for p in inst.path)
+            if isinstance(messages, dict):
+                errors.update({f"{where}.{k}": v for k, v in messages.items()})
+            else:
+                errors[where] = list(messages)
         elif present:
             set_path(clean, inst.path, to_json(result))
         elif node.kind == "checkbox":
