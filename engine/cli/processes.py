@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from engine.cli.base import Context, cli, handles_errors, pass_ctx
+from engine.cli.base import Context, cli, handles_errors, pass_ctx, warn
 
 
 @cli.group()
@@ -37,6 +37,7 @@ def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
     from engine.registry.deadline_lint import unmet_deadlines
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
+    warn([w for proc in parsed for w in proc.warnings])
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
@@ -55,6 +56,7 @@ def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None
     from engine.registry import deploy_bundle, validate_bundle
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
+    warn([w for proc in parsed for w in proc.warnings])
     with ctx.service.db.write() as session:
         results = deploy_bundle(session, parsed, ctx.service.clock, "cli")
     for r in results:

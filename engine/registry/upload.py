@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine.access import policy as access
 from engine.core.actors import Actor
-from engine.core.errors import PermissionDenied, Problem, ProcessInvalid
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
 from engine.registry.deploy import DeployResult, deploy_bundle
 from engine.registry.validate import validate_bundle
 
-DEPLOYERS = frozenset({"process_owner", "admin"})
 
+def deploy_files(
+    service, files: Iterable[tuple[str, bytes]], actor: Actor, warnings: list[Problem] | None = None
+) -> list[DeployResult]:
+    """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem.
 
-def deploy_files(service, files: Iterable[tuple[str, bytes]], actor: Actor) -> list[DeployResult]:
-    """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem."""
-    if not (DEPLOYERS & actor.roles or actor.is_system):
-        raise PermissionDenied("only process owners and admins may deploy processes")
+    What the engine ignores in the files (Camunda attributes) is appended to `warnings` when given.
+    """
+    access.require(actor, access.Action.DEPLOY_PROCESSES)
     bundle = Bundle()
     problems: list[Problem] = []
     for name, content in files:
@@ -33,5 +36,7 @@ def deploy_files(service, files: Iterable[tuple[str, bytes]], actor: Actor) -> l
     if problems:
         raise ProcessInvalid(problems)
     parsed = validate_bundle(bundle)
+    if warnings is not None:
+        warnings.extend(w for proc in parsed for w in proc.warnings)
     with service.db.write() as session:
         return deploy_bundle(session, parsed, service.clock, actor.username)
