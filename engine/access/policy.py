@@ -42,6 +42,7 @@ class Action(Enum):
     READ_PROCESSES = "read process versions"
     DEPLOY_PROCESSES = "deploy processes"
     LOG_COMPLAINT = "log complaints for complainants"
+    MANAGE_INCIDENTS = "retry or dismiss incidents"
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -55,6 +56,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_PROCESSES: STAFF,
     Action.DEPLOY_PROCESSES: DEPLOYERS,
     Action.LOG_COMPLAINT: CASEWORKERS,
+    Action.MANAGE_INCIDENTS: frozenset({"admin"}),
 }
 
 

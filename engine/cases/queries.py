@@ -16,8 +16,14 @@ from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.task_forms import schema as forms
+from engine.timers.incidents import for_case
 
 DEADLINE = CaseDeadline.__table__
+
+
+def incidents_of(conn, case_id: int) -> list[dict[str, Any]]:
+
+    return for_case(conn, case_id)
 
 
 def case_detail(service, reference: str) -> dict[str, Any]:
@@ -50,6 +56,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         pauses = session.scalars(
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
+        incidents = incidents_of(session.connection(), row.id)
     ended = row.status in ("closed", "withdrawn")
     deadline_rows = [
         {
@@ -86,6 +93,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         "updated_at": row.updated_at,
         "closed_at": row.closed_at,
         "data": wfx.case_data(work.wf),
+        "incidents": incidents,
         "waiting_for": sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED}),
         "tasks": [
             {

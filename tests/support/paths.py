@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.cases import queries
 from engine.cases.service import CaseResult, CaseService
 from engine.cases.tables import Case
 from engine.core.actors import COMPLAINANT, Actor
@@ -237,7 +238,7 @@ class Desk:
     # --- what people see ---------------------------------------------------------------------------------
 
     def case(self, ref: str) -> dict[str, Any]:
-        return self.service.case_detail(ref)
+        return queries.case_detail(self.service, ref)
 
     def state(self, ref: str) -> tuple[str, str | None, list[str]]:
         """(status, stage, ready task ids) as a list or a detail page shows them."""

@@ -38,7 +38,7 @@ from engine.bpmn.serialization import (
     reference_load_state,
     spec_from_json,
 )
-from engine.cases import references
+from engine.cases import queries, references
 from engine.cases import store as case_store
 from engine.cases.service import CaseService
 from engine.core.clock import FixedClock
@@ -575,7 +575,7 @@ def linked_cases(service: CaseService, clock: FixedClock) -> None:
     handler = make_user(service, "hana", "handlers")
     disputes = make_user(service, "dora", "disputes")
     parent = service.start_case("parent", {"reason": "rejected"}, handler)
-    child = service.case_detail(parent.linked[0])
+    child = queries.case_detail(service, parent.linked[0])
     assert service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes).status == "closed"
 
 

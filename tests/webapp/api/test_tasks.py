@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.cases import queries
 from engine.idempotency.store import HEADER
 from tests.webapp.conftest import complaint, problem_of
 
@@ -82,7 +83,7 @@ def test_supervisors_assign_with_a_reason(client, task_id, handler, login, proce
     )
     assert done.status_code == 200
     reference = done.get_json()["reference"]
-    event = processes.case_detail(reference)["history"][-1]
+    event = queries.case_detail(processes, reference)["history"][-1]
     assert event["action"] == "assign" and event["detail"] == {"from": None, "to": "carl", "reason": "Cover"}
 
 
@@ -91,7 +92,7 @@ def test_complete_claims_runs_on_and_returns_the_case(client, task_id, handler, 
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "awaiting_complainant" and body["stage"] == "awaiting_complainant_answer"
-    history = processes.case_detail(body["reference"])["history"]
+    history = queries.case_detail(processes, body["reference"])["history"]
     assert history[-1]["detail"]["claimed"] == "hana"
     problem_of(client.post(f"/api/v1/tasks/{task_id}/complete", headers=handler, json=DECISION), 409)
 

@@ -91,9 +91,11 @@ def list_cases(filters: dict):
 @blp.doc(security=AUTH)
 def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
-    _reader(reference)
+    caller = _reader(reference)
     rt = service()
-    detail = rt.case_detail(reference)
+    detail = queries.case_detail(rt, reference)
+    if access.is_provider(caller):
+        detail["incidents"] = []  # the engine's own trouble is for staff
     detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
     return detail
 
