@@ -27,7 +27,7 @@ from engine.identity.users import add_user, load_actor
 from engine.letters.tables import Outbox
 from engine.task_forms.schema import input_fields
 from engine.timers.worker import TimerWorker
-from tests.conftest import ROOT, deploy
+from tests.support.builders import ROOT, deploy
 
 COMPLAINT = "complaint_handling"
 DISPUTE = "dispute_resolution"

@@ -46,7 +46,7 @@ from engine.registry.specs import SpecCache
 from engine.store.db import Database
 from engine.store.migrate import upgrade
 from engine.timers.worker import TimerWorker
-from tests.conftest import FIXTURES, ROOT, START, deploy, make_user
+from tests.support.builders import FIXTURES, ROOT, START, deploy, make_user
 from tests.support.paths import Desk
 
 STATE = FIXTURES / "states" / "lifecycle-waiting-1.5.json"
@@ -85,7 +85,7 @@ def test_state_round_trip_keeps_money_exact_and_spec_out():
 
 
 def test_spec_cache_builds_each_version_once(service, clock):
-    from tests.conftest import deploy
+    from tests.support.builders import deploy
 
     deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
     cache = SpecCache()

@@ -19,7 +19,7 @@ from engine.core.errors import (
     WorkflowFailed,
 )
 from engine.timers.tables import Timer
-from tests.conftest import FIXTURES, deploy, make_user
+from tests.support.builders import FIXTURES, deploy, make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3, "category": "fees"}
 

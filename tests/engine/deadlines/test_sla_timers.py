@@ -15,7 +15,7 @@ from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.letters.tables import Outbox
 from engine.timers.tables import Timer
 from engine.timers.worker import TimerWorker
-from tests.conftest import FIXTURES, START, deploy, make_user
+from tests.support.builders import FIXTURES, START, deploy, make_user
 
 LONDON = ZoneInfo("Europe/London")
 

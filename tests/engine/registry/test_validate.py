@@ -12,7 +12,7 @@ from engine.bpmn.workflow import SCRIPT_ENGINE
 from engine.cases import queries
 from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import ParsedProcess, load_bundle, validate_bundle
-from tests.conftest import deploy, make_user
+from tests.support.builders import deploy, make_user
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" \

@@ -17,7 +17,7 @@ from engine.store.db import Database
 from engine.timers.claims import claim_due, next_due
 from engine.timers.tables import Timer
 from engine.timers.worker import TimerWorker
-from tests.conftest import FIXTURES, PG_URL, START, deploy
+from tests.support.builders import FIXTURES, PG_URL, START, deploy
 
 ACTOR = Actor("starter", roles=frozenset({"system"}))
 

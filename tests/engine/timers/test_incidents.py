@@ -16,7 +16,7 @@ from engine.core.errors import ConflictError, FormInvalid, PermissionDenied
 from engine.timers.incidents import RetryPolicy, dismiss, list_incidents, retry
 from engine.timers.tables import Timer
 from engine.timers.worker import TimerWorker
-from tests.conftest import START, deploy
+from tests.support.builders import START, deploy
 from tests.support.scripted import poisonable
 
 STARTER = Actor("starter", roles=frozenset({"handler"}))

@@ -8,7 +8,7 @@ from engine.cases import queries
 from engine.cases.tables import Case
 from engine.complaints.tables import CaseTracking
 from engine.idempotency.store import HEADER
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 
 
 def _count_cases(service) -> int:

@@ -10,8 +10,8 @@ import pytest
 from engine.cases import queries
 from engine.letters import LANGUAGES, resolve_language
 from engine.registry import load_bundle
-from tests.conftest import deploy
-from tests.webapp.conftest import FIXTURES, INTAKE_FORM, complaint, problem_of
+from tests.support.api import FIXTURES, INTAKE_FORM, complaint, problem_of
+from tests.support.builders import deploy
 
 
 def _data(client, processes, body: dict, headers: dict | None = None) -> dict:

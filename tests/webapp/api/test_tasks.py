@@ -6,7 +6,7 @@ import pytest
 
 from engine.cases import queries
 from engine.idempotency.store import HEADER
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 
 DECISION = {"data": {"decision_summary": "Refund", "reasons": "Our error"}}
 
@@ -134,7 +134,7 @@ def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, ser
     from sqlalchemy import update
 
     from engine.cases.tables import Task
-    from tests.conftest import ROOT, deploy
+    from tests.support.builders import ROOT, deploy
 
     deploy(service, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: open to every staff member
     headers = login("hana", "handlers")

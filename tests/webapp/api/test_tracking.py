@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.cases import queries
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 
 
 @pytest.fixture
