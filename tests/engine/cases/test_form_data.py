@@ -9,7 +9,7 @@ import pytest
 
 from engine.cases import queries
 from engine.core.errors import FormInvalid
-from tests.conftest import FIXTURES, deploy
+from tests.support.builders import FIXTURES, deploy
 
 
 @pytest.fixture

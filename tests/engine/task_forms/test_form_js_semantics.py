@@ -9,7 +9,7 @@ import pytest
 from engine.core.errors import FormInvalid
 from engine.task_forms import feel
 from engine.task_forms.schema import check_definition, input_fields, prefill, validate_submission
-from tests.conftest import ROOT
+from tests.support.builders import ROOT
 
 
 def form(*components: dict) -> dict:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from engine.cases.queries import list_tasks
-from tests.conftest import deploy
-from tests.webapp.conftest import FIXTURES, INTAKE_FORM, complaint, problem_of
+from tests.support.api import FIXTURES, INTAKE_FORM, complaint, problem_of
+from tests.support.builders import deploy
 
 
 @pytest.fixture
