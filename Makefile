@@ -7,7 +7,7 @@ RR := $(VENV)/bin/redressal
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 
-.PHONY: run test test-fast test-slow-path check typecheck install db deploy demo-users bench lint format clean
+.PHONY: run test test-fast test-slow-path check typecheck install chromium db deploy demo-users bench lint format clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,16 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $@
 
 install: $(STAMP)
+
+# Front-end packages (form-js...) from package-lock.json; never committed. Install scripts are not run.
+node_modules: package.json package-lock.json
+	npm ci --ignore-scripts
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own browser downloads are not reachable).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; else \
+	  apt-get update && apt-get install -y chromium fonts-noto-core fonts-noto-cjk; fi
 
 db: install
 	$(RR) db upgrade
@@ -32,8 +42,9 @@ demo-users: db
 run: deploy demo-users
 	PORT=$(PORT) $(RR) serve
 
-# Every test, on SQLite and PostgreSQL; then the engine's core tests once more with the fast path off.
-test: install
+# Every test, on SQLite and PostgreSQL, browser tests included; then the engine's core tests once more with
+# the fast path off.
+test: install node_modules chromium
 	$(PY) -m pytest
 	@$(MAKE) --no-print-directory test-slow-path
 

@@ -40,6 +40,7 @@ from engine.registry.specs import LoadedVersion, SpecCache
 from engine.store import hot
 from engine.store.db import Database
 from engine.task_forms import properties as form_properties
+from engine.task_forms.layout import deep_merge
 
 _SELECT_TASK = (
     select(
@@ -178,9 +179,16 @@ class CaseService:
             raise FormInvalid(bad)
         return clean
 
-    def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
+    def _validated(
+        self,
+        version: LoadedVersion,
+        form_id: str | None,
+        data: Any,
+        case_data: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """`case_data` is what the form opened with: its conditions and option lists (valuesKey) read it."""
         if form_id and form_id in version.forms:
-            return form_properties.validate_submission(version.forms[form_id], data)
+            return form_properties.validate_submission(version.forms[form_id], data, case_data)
         return self._check_data(data)
 
     # --- starting ---------------------------------------------------------------------------------------
@@ -260,12 +268,13 @@ class CaseService:
         access.require_task(actor, row.group_id)
         if row.assignee and row.assignee != actor.username:
             raise ConflictError(f"this task is held by {row.assignee}")
-        clean = self._validated(work.version, row.form_id, data or {})
         task = wfx.find_task(work.wf, task_id)
+        opened_with = task.data if task is not None else None
+        clean = self._validated(work.version, row.form_id, data or {}, opened_with)
         if task is None or task.state != wfx.TaskState.READY:
             raise TaskNotReady(f"task {task_id} is not waiting for work any more")
         with self.store.running(work):
-            task.data.update(clean)
+            task.data.update(deep_merge(task.data, clean))  # a group's values join what the case holds
             task.run()
             wfx.run(work.wf)
         work.record(

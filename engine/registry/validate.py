@@ -277,6 +277,8 @@ def _load_forms(bundle: Bundle, problems: list[Problem]) -> dict[str, tuple[str,
         messages = form_defs.check_definition(form_id, definition)
         for message in messages or form_properties.check_properties(definition):
             problems.append(Problem(name, f"form {form_id!r}: {message}"))
+        if isinstance(definition, dict):
+            definition.setdefault("id", form_id)  # form-js needs no id: the file name gives it
         forms[form_id] = (name, definition)
     return forms
 

@@ -1,1 +1,2 @@
-"""Task forms: form-js definitions turned into validation (and, for pages, rendering data)."""
+"""Task forms: form-js definitions checked at deploy, and submissions judged as form-js judges them
+(and, for pages, rendering data)."""

@@ -22,6 +22,7 @@ from engine.core.errors import FormInvalid
 from engine.deadlines import jurisdictions
 from engine.task_forms import language_tags
 from engine.task_forms import schema as forms
+from engine.task_forms.layout import split_path
 
 STAFF_ONLY = "staff_only"
 PUBLIC_VALUES = "public_values"
@@ -114,20 +115,46 @@ def _set(data: dict[str, Any], key: str, value: Any) -> None:
     node[last] = value
 
 
-def validate_submission(definition: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+_WIDENED: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _widened(definition: Mapping[str, Any], coded: Mapping[str, str]) -> dict[str, Any]:
+    """The definition with its coded choice fields as text fields (made once per definition)."""
+    entry = _WIDENED.get(id(definition))
+    if entry is not None and entry[0] is definition:
+        return entry[1]
+    widened = copy.deepcopy(dict(definition))
+
+    def walk(components: Any, prefix: tuple[str, ...]) -> None:
+        for comp in components if isinstance(components, list) else []:
+            if not isinstance(comp, dict):
+                continue
+            if comp.get("type") in _CHOICE_TYPES and ".".join((*prefix, str(comp.get("key")))) in coded:
+                comp["type"] = "textfield"
+                for source in ("values", "valuesKey", "valuesExpression"):
+                    comp.pop(source, None)
+            elif comp.get("type") == "group":
+                walk(comp.get("components"), prefix + split_path(comp.get("path")))
+
+    walk(widened.get("components"), ())
+    if len(_WIDENED) > 256:
+        _WIDENED.clear()
+    _WIDENED[id(definition)] = (definition, widened)  # holding the definition keeps its id from being reused
+    return widened
+
+
+def validate_submission(
+    definition: Mapping[str, Any], data: Mapping[str, Any], case_data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """forms.validate_submission, with coded choice fields accepting any code of their list.
 
     Such a field is validated as text by form-js's own rules (required and so on), then as a code.
+    `case_data` is what the form opened with (see forms.validate_submission).
     """
     coded = coded_fields(definition)
     if not coded:
-        return forms.validate_submission(definition, data)
-    widened = copy.deepcopy(dict(definition))
-    for comp in forms.input_fields(widened):
-        if comp["key"] in coded:
-            comp["type"] = "textfield"
-            comp.pop("values", None)
-    clean = forms.validate_submission(widened, data)
+        return forms.validate_submission(definition, data, case_data)
+    clean = forms.validate_submission(_widened(definition, coded), data, case_data)
     errors: dict[str, list[str]] = {}
     for key, codes in coded.items():
         value = _get(clean, key)

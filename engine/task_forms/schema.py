@@ -1,167 +1,80 @@
-"""Task forms as data: form-js definitions in, marshmallow validation out.
+"""Task forms as data: form-js definitions in, submissions judged as the form-js viewer judges them.
 
 A form is the bpmn.io form-js JSON that process owners edit visually. The server never trusts the browser:
-every submission is validated here against a marshmallow schema derived from the definition, and errors come
-back keyed by the field's dotted path, in one shape that web pages and the API show as they are.
+every submission is validated here by the same rules the viewer applies (`engine.task_forms`), and errors
+come back keyed by the field's dotted path, in one shape that web pages and the API show as they are. This
+module is the entry point its callers use; the rules live in the `engine.task_forms` package.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields
 
-from engine.bpmn.serialization import TYPE_KEY
-from engine.core.errors import FormInvalid
+from engine.task_forms.definition import check_definition
+from engine.task_forms.layout import KEYED_TYPES, get_path, input_fields
+from engine.task_forms.submission import to_json
+from engine.task_forms.submission import validate_submission as _validate
+from engine.task_forms.values import WholeNumber
 
-INPUT_TYPES = frozenset(
-    {"textfield", "textarea", "number", "checkbox", "select", "radio", "datetime", "checklist", "taglist"}
-)
-LAYOUT_TYPES = frozenset({"text", "group", "separator", "spacer", "html"})
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{4,24}$"
-
-
-def input_fields(definition: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Input components in display order, groups flattened."""
-    out: list[dict[str, Any]] = []
-
-    def walk(components: list[dict[str, Any]]) -> None:
-        for comp in components:
-            if comp.get("type") in INPUT_TYPES:
-                out.append(comp)
-            if comp.get("components"):
-                walk(comp["components"])
-
-    walk(list(definition.get("components", [])))
-    return out
+__all__ = [
+    "check_definition",
+    "flatten",
+    "input_fields",
+    "prefill",
+    "schema_for",
+    "unflatten",
+    "validate_submission",
+]
+INPUT_TYPES = KEYED_TYPES
 
 
-def check_definition(form_id: str, definition: Any) -> list[str]:
-    """Problems with a form definition, each a sentence naming the component."""
-    if not isinstance(definition, dict):
-        return ["is not a JSON object"]
-    problems = []
-    if definition.get("id") != form_id:
-        problems.append(f'its "id" is {definition.get("id")!r} but the file name says {form_id!r}')
-    if not isinstance(definition.get("components"), list):
-        return [*problems, 'has no "components" list']
-    seen: set[str] = set()
+def validate_submission(
+    definition: Mapping[str, Any], data: Any, case_data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Clean data for the workflow, or FormInvalid with messages per dotted field path.
 
-    def walk(components: list[Any]) -> None:
-        for n, comp in enumerate(components):
-            where = f"component {n + 1}"
-            if not isinstance(comp, dict):
-                problems.append(f"{where} is not an object")
-                continue
-            kind = comp.get("type")
-            key = comp.get("key")
-            if key:
-                where = f"field {key!r}"
-            if kind not in INPUT_TYPES | LAYOUT_TYPES:
-                problems.append(f"{where} has type {kind!r}, which is not supported")
-                continue
-            if kind in INPUT_TYPES:
-                if not key or not isinstance(key, str):
-                    problems.append(f"{where} ({kind}) has no key")
-                elif key in seen:
-                    problems.append(f"{where} appears twice")
-                elif TYPE_KEY in key.split("."):
-                    problems.append(f"{where} uses the name '{TYPE_KEY}', which stored cases keep")
-                else:
-                    seen.add(key)
-                if kind in {"select", "radio", "checklist", "taglist"} and not comp.get("values"):
-                    problems.append(f"{where} lists no values to choose from")
-                rules = comp.get("validate") or {}
-                if not isinstance(rules, dict):
-                    problems.append(f'{where} has a "validate" that is not an object')
-                elif "pattern" in rules:
-                    import re
-
-                    try:
-                        re.compile(rules["pattern"])
-                    except re.error as exc:
-                        problems.append(f"{where} has an invalid pattern: {exc}")
-            if isinstance(comp.get("components"), list):
-                walk(comp["components"])
-
-    walk(definition["components"])
-    return problems
+    `case_data` is what the form was opened with: hide conditions and FEEL limits read it, and choice
+    fields with a `valuesKey` offer the options found there.
+    """
+    return _validate(definition, data, case_data)
 
 
-class WholeNumber(fields.Integer):
-    """An integer field that refuses 2.5 instead of truncating it to 2 as marshmallow's Integer does."""
-
-    def _validated(self, value: Any) -> int:
-        if isinstance(value, float) and not value.is_integer():
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
-
-
-def _field_for(comp: dict[str, Any]) -> fields.Field:
+def _type_field(comp: dict[str, Any]) -> fields.Field:
     kind = comp["type"]
-    rules = comp.get("validate") or {}
-    required = bool(rules.get("required"))
-    validators: list = []
-    label = comp.get("label") or comp["key"]
+    if kind == "number":
+        return WholeNumber(strict=False) if comp.get("decimalDigits") == 0 else fields.Float(allow_nan=False)
+    if kind == "checkbox":
+        return fields.Boolean()
+    if kind in {"checklist", "taglist"}:
+        return fields.List(fields.Raw())
+    if kind == "datetime":
+        subtype = comp.get("subtype") or "date"
+        return {"date": fields.Date(), "time": fields.Time()}.get(subtype, fields.AwareDateTime())
     if kind in {"textfield", "textarea"}:
-        if required:
-            validators.append(validate.Length(min=1, error="This field is required."))
-        if "minLength" in rules or "maxLength" in rules:
-            validators.append(validate.Length(min=rules.get("minLength"), max=rules.get("maxLength")))
-        if rules.get("pattern"):
-            validators.append(
-                validate.Regexp(rules["pattern"], error=f"{label} is not in the expected format.")
-            )
-        if rules.get("validationType") == "email":
-            validators.append(validate.Email(error="Enter a valid email address."))
-        elif rules.get("validationType") == "phone":
-            validators.append(validate.Regexp(PHONE_PATTERN, error="Enter a valid phone number."))
-        field: fields.Field = fields.String(validate=validators)
-    elif kind == "number":
-        if "min" in rules or "max" in rules:
-            validators.append(validate.Range(min=rules.get("min"), max=rules.get("max")))
-        field = (
-            WholeNumber(validate=validators, strict=False)
-            if comp.get("decimalDigits") == 0
-            else (fields.Float(validate=validators, allow_nan=False))
-        )
-    elif kind == "checkbox":
-        field = fields.Boolean()
-    elif kind in {"select", "radio"}:
-        choices = [v.get("value") for v in comp.get("values", [])]
-        field = fields.Raw(validate=validate.OneOf(choices, error="Choose one of: {choices}."))
-    elif kind in {"checklist", "taglist"}:
-        choices = [v.get("value") for v in comp.get("values", [])]
-        field = fields.List(fields.Raw(validate=validate.OneOf(choices)))
-    else:  # datetime
-        subtype = comp.get("subtype", "datetime")
-        field = (
-            fields.Date()
-            if subtype == "date"
-            else (fields.Time() if subtype == "time" else fields.AwareDateTime(default_timezone=dt.UTC))
-        )
-    field.required = required
-    field.allow_none = not required
-    if required:
-        field.error_messages["required"] = "This field is required."
-        field.error_messages["null"] = "This field is required."
-    return field
+        return fields.String()
+    return fields.Raw()
 
 
 @functools.lru_cache(maxsize=512)
 def _schema_for(definition_json: str) -> Schema:
     definition = json.loads(definition_json)
-    declared = {comp["key"]: _field_for(comp) for comp in input_fields(definition)}
+    declared = {
+        comp["key"]: _type_field(comp) for comp in input_fields(definition) if comp["type"] in KEYED_TYPES
+    }
+    for field in declared.values():
+        field.allow_none = True
     schema_cls = Schema.from_dict(declared, name=f"Form_{definition.get('id', 'form')}")
     return schema_cls(unknown=RAISE)
 
 
 def schema_for(definition: Mapping[str, Any]) -> Schema:
-    """The marshmallow schema of a form (cached: definitions of a deployed version never change)."""
+    """A marshmallow schema of a form's value types by dotted path (for reading flat values; submissions
+    are judged by `validate_submission`, which applies the form's rules as well)."""
     return _schema_for(json.dumps(definition, sort_keys=True))
 
 
@@ -189,57 +102,14 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _to_data(value: Any) -> Any:
-    # Workflow data stays JSON: dates travel as ISO text, which conditions can compare as strings.
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_to_data(v) for v in value]
-    return value
-
-
-def validate_submission(definition: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """Clean data for the workflow, or FormInvalid with messages per dotted field path."""
-    if not isinstance(data, Mapping):
-        raise FormInvalid({"_schema": ["Expected an object of field values."]})
-    schema = schema_for(definition)
-    keys = frozenset(schema.fields)
-    flat = flatten(data, keys)
-    try:
-        clean = schema.load(flat)
-    except ValidationError as exc:
-        raise FormInvalid(_messages(exc.normalized_messages())) from None
-    for key in _checkbox_keys(definition):
-        clean.setdefault(key, False)  # an unticked box is "no", as a browser's form would submit it
-    return unflatten({k: _to_data(v) for k, v in clean.items()})
-
-
-def _checkbox_keys(definition: Mapping[str, Any]) -> list[str]:
-    return [c["key"] for c in input_fields(definition) if c.get("type") == "checkbox"]
-
-
-def _messages(raw: Mapping[str, Any], prefix: str = "") -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in raw.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            out.update(_messages(value, path + "."))
-        elif isinstance(value, list):
-            out[path] = [str(v) for v in value]
-        else:
-            out[path] = [str(value)]
-    return out
+    return to_json(value)
 
 
 def prefill(definition: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """Values already in the case for this form's fields, so a form opens filled in where it can."""
     values: dict[str, Any] = {}
     for comp in input_fields(definition):
-        node: Any = data
-        for part in comp["key"].split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                node = None
-                break
-            node = node[part]
+        node = get_path(data, tuple(comp["key"].split(".")))
         if node is not None:
             values[comp["key"]] = node
         elif "defaultValue" in comp:

@@ -1,0 +1,1 @@
+"""Helpers shared by test packages (browser set-up, static servers)."""

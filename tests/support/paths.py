@@ -41,7 +41,7 @@ def intake(**overrides: Any) -> dict[str, Any]:
         "complainant": {
             "name": "Ada Lovelace",
             "email": "ada@example.org",
-            "phone": "+44 20 7946 0000",
+            "phone": "+442079460000",  # form-js takes international numbers without spaces
             "language": "en",
             "preferred_channel": "email",
         },

@@ -184,6 +184,27 @@ def test_a_form_whose_id_differs_from_its_file_name(tmp_path):
     assert problem.message == "form 'intake': its \"id\" is 'intake_v2' but the file name says 'intake'"
 
 
+def test_a_form_without_an_id_takes_it_from_its_file_name(tmp_path):
+    # form-js needs no "id"; forms saved by other tools often have none, and were refused.
+    path = write(tmp_path, "p.bpmn", bpmn(LINEAR.replace('name="Do it">', 'camunda:formKey="intake">')))
+    form = {"components": [{"type": "textfield", "key": "subject"}]}
+    write(tmp_path, "forms/intake.json", json.dumps(form))
+    [proc] = validate_bundle(load_bundle([path], tmp_path / "forms"))
+    assert proc.forms["intake"]["id"] == "intake"
+
+
+def test_a_form_with_a_feel_limit_beyond_the_subset_is_refused_naming_the_expression(tmp_path):
+    path = write(tmp_path, "p.bpmn", bpmn(LINEAR.replace('name="Do it">', 'camunda:formKey="intake">')))
+    form = {"components": [{"type": "number", "key": "amount", "validate": {"min": "=count(items)"}}]}
+    form_path = write(tmp_path, "forms/intake.json", json.dumps(form))
+    problem = only(problems_of(path, forms=tmp_path / "forms"))
+    assert problem.file == str(form_path)
+    assert problem.message.startswith(
+        "form 'intake': field 'amount' has the \"min\" '=count(items)', which the engine cannot evaluate: "
+        "it calls the function 'count'"
+    )
+
+
 def test_an_event_subprocess_is_refused_with_the_reason(tmp_path):
     text = bpmn(
         LINEAR

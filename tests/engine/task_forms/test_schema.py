@@ -45,6 +45,10 @@ FORM = {
     ],
 }
 OK = {"subject": "Fees"}
+PHONE_HELP = (
+    "Enter a phone number in international form: + or 00, the country code, then the number without spaces "
+    "(such as +442079460000)."
+)
 
 
 def errors_of(data, definition=FORM) -> dict[str, list[str]]:
@@ -84,7 +88,7 @@ def test_email_and_phone_errors_are_keyed_by_dotted_path():
     errors = errors_of({**OK, "complainant": {"email": "not-an-address", "phone": "call me"}})
     assert errors == {
         "complainant.email": ["Enter a valid email address."],
-        "complainant.phone": ["Enter a valid phone number."],
+        "complainant.phone": [PHONE_HELP],
     }
 
 
@@ -221,7 +225,7 @@ def test_definition_problems_name_the_component():
         "components": [
             {"type": "textfield", "key": "subject"},
             {"type": "group", "components": [{"type": "textarea", "key": "subject"}]},
-            {"type": "filepicker", "key": "upload"},
+            {"type": "signature", "key": "upload"},
             {"type": "select", "key": "category"},
             {"type": "textfield", "key": "code", "validate": {"pattern": "([A-Z"}},
             {"type": "textfield"},
@@ -232,8 +236,8 @@ def test_definition_problems_name_the_component():
     assert check_definition("complaint", definition) == [
         "its \"id\" is 'other' but the file name says 'complaint'",
         "field 'subject' appears twice",
-        "field 'upload' has type 'filepicker', which is not supported",
-        "field 'category' lists no values to choose from",
+        "field 'upload' has type 'signature', which form-js does not render",
+        "field 'category' lists no values to choose from (values, valuesKey or valuesExpression)",
         "field 'code' has an invalid pattern: unterminated character set at position 1",
         "component 6 (textfield) has no key",
         "field 'n' has a \"validate\" that is not an object",
