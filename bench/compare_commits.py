@@ -19,10 +19,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def fresh_database(url: str) -> None:
+    """Each run starts on an empty database: the two commits' schemas differ, and so do their resets."""
+    from sqlalchemy import create_engine, text
+
+    base, _, name = url.rpartition("/")
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def run(worktree: Path, args: argparse.Namespace, pg: str) -> dict[str, dict]:
+    fresh_database(pg)
     cmd = [sys.executable, "bench/engine_bench.py", "--cases", str(args.cases), "--rounds", str(args.rounds)]
     cmd += ["--pg", pg]
-    out = subprocess.run(cmd, cwd=worktree, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(cmd, cwd=worktree, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{worktree.name}: engine_bench failed:\n{done.stderr[-3000:]}")
+    out = done.stdout
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     return {line.get("db") or "raw": line for line in lines}
 

@@ -83,8 +83,9 @@ def compile_expression(source: str) -> Expr:
         expr = parser.expression()
     except RecursionError:
         raise FeelError("is nested too deeply") from None
-    if parser.peek() is not None:
-        raise FeelError(f"cannot read {parser.peek()[1]!r} where the expression should end")
+    rest = parser.peek()
+    if rest is not None:
+        raise FeelError(f"cannot read {rest[1]!r} where the expression should end")
     return expr
 
 
@@ -437,7 +438,8 @@ def _between(value: Expr, low: Expr, high: Expr) -> Expr:
         start, end = low(c), high(c)
         if start is None or end is None:
             return None
-        return _range(start, end, True, True).includes(value(c))
+        span = _range(start, end, True, True)
+        return None if span is None else span.includes(value(c))
 
     return between
 

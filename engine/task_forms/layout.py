@@ -151,6 +151,7 @@ def set_path(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> N
     for part, nxt in itertools.pairwise(path):
         empty: Any = [] if isinstance(nxt, int) else {}
         if isinstance(node, list):
+            assert isinstance(part, int)  # a list is only ever entered by an index
             while len(node) <= part:
                 node.append(None)
             if not isinstance(node[part], dict | list):
@@ -162,6 +163,7 @@ def set_path(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> N
             node = node[part]
     last = path[-1]
     if isinstance(node, list):
+        assert isinstance(last, int)
         while len(node) <= last:
             node.append(None)
     node[last] = value

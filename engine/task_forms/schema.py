@@ -54,7 +54,8 @@ def _type_field(comp: dict[str, Any]) -> fields.Field:
         return fields.List(fields.Raw())
     if kind == "datetime":
         subtype = comp.get("subtype") or "date"
-        return {"date": fields.Date(), "time": fields.Time()}.get(subtype, fields.AwareDateTime())
+        by_subtype: dict[str, fields.Field] = {"date": fields.Date(), "time": fields.Time()}
+        return by_subtype.get(subtype, fields.AwareDateTime())
     if kind in {"textfield", "textarea"}:
         return fields.String()
     return fields.Raw()

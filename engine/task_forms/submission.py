@@ -276,7 +276,10 @@ def validate_submission(
             context = expression_context(filtered, inst.scope)
         if node.kind == "expression":
             expression = comp.get("expression")
-            computed = feel.evaluate(expression, context) if feel.is_expression(expression) else expression
+            if isinstance(expression, str) and feel.is_expression(expression):
+                computed = feel.evaluate(expression, context)
+            else:
+                computed = expression
             set_path(clean, inst.path, _computed(computed))
             continue
         result, messages = check(comp, value, context, case_data)

@@ -90,7 +90,8 @@ def check(
 ) -> tuple[Any, list[str] | dict[str, list[str]]]:
     """(clean value for the workflow, messages); messages may be keyed by list index for multi-choice."""
     kind = comp.get("type")
-    rules = comp.get("validate") if isinstance(comp.get("validate"), Mapping) else {}
+    declared = comp.get("validate")
+    rules: Mapping[str, Any] = declared if isinstance(declared, Mapping) else {}
     required = rules.get("required") is True
     if required and (is_unset(value) or (kind == "checkbox" and value is False)):
         return value, [REQUIRED]
@@ -172,7 +173,8 @@ def _number(comp: Mapping[str, Any], limits: dict[str, Any], value: Any) -> tupl
     number = _as_number(value)
     if number is None:
         return value, ["Not a valid number."]
-    if isinstance(digits, int) and digits > 0 and -number.as_tuple().exponent > digits:
+    exponent = number.as_tuple().exponent
+    if isinstance(digits, int) and digits > 0 and isinstance(exponent, int) and -exponent > digits:
         plural = "s" if digits > 1 else ""
         errors.append(f"Use at most {digits} decimal digit{plural}.")
     step = _as_number(comp.get("increment"))
