@@ -232,16 +232,45 @@ FORMS_OPTION = click.option(
 @processes.command("validate")
 @click.argument("paths", nargs=-1, required=True)
 @FORMS_OPTION
+@click.option(
+    "--profiles",
+    "profiles_path",
+    default=None,
+    help="SLA profiles file to check (default: $REDRESSAL_SLA_PROFILES or processes/sla_profiles.toml).",
+)
 @handles_errors
-def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
-    """Check BPMN, DMN and forms; print every problem with file, element and line."""
+def processes_validate(paths: tuple[str, ...], forms_dir: str | None, profiles_path: str | None) -> None:
+    """Check BPMN, DMN, forms and the SLA profiles; print every problem with file, element and line."""
     from engine.registry import validate_bundle
+    from engine.sla.checks import check_profile_choices
 
-    parsed = validate_bundle(_bundle(paths, forms_dir))
+    profiles = checked_profiles(profiles_path)
+    bundle = _bundle(paths, forms_dir)
+    parsed = validate_bundle(bundle)
+    problems = check_profile_choices(bundle.dmn, profiles)
+    if problems:
+        raise ProcessInvalid(problems)
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
         )
+    click.echo(f"ok SLA profiles: {len(profiles)} profiles")
+
+
+def checked_profiles(path: str | None = None) -> dict:
+    """The SLA profiles, checked before anything runs on them; exit 2 naming file, profile and deadline.
+
+    `serve`, `worker` and `processes validate` call this first, so a bad edit stops them at start instead of
+    failing every intake while the server runs on.
+    """
+    from engine.sla import ProfileError
+    from engine.sla.checks import check_profiles
+
+    try:
+        return check_profiles(path)
+    except ProfileError as exc:
+        fail(str(exc))
+        raise  # not reached: fail() exits
 
 
 @processes.command("deploy")
