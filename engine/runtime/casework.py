@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, insert, update
 
 from engine.errors import ConflictError, WorkflowFailed
 from engine.registry.specs import LoadedVersion
-from engine.runtime import notify, sla
+from engine.runtime import notify, outcomes, sla
 from engine.runtime import workflow as wfx
 from engine.runtime.audit import GENESIS, event_hash
 from engine.serialization import SERIALIZER_VERSION, dump_state
@@ -151,7 +151,8 @@ class CaseWork:
         if wf.completed:
             end = wfx.final_end_event(wf)
             meta = self.version.element(end) if end else {}
-            outcome = meta.get("outcome") or wfx.case_data(wf).get("outcome")
+            data = wfx.case_data(wf)
+            outcome = meta.get("outcome") or outcomes.deemed(data) or data.get("outcome")
             status = "withdrawn" if outcome == "withdrawn" else "closed"
             return status, meta.get("stage") or "closed", outcome
         stage = None
@@ -164,7 +165,8 @@ class CaseWork:
                 status = meta["status"]
         if self.open_children > 0:
             status = "escalated"
-        return status, stage, None
+        # An outcome a deadline's breach decided (deemed accepted) shows while the case still runs.
+        return status, stage, outcomes.deemed(self.data_memo)
 
 
 # Where a second writer of a case, its writes sent together with the version check, trips over the rows of
@@ -188,7 +190,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
     status_before = work.status
     snap = wfx.snapshot(work.wf, work.version)
-    _record_fired_timers(conn, work, snap, now)
+    _record_fired_timers(conn, work, snap, now, profiles)
     if work.version.has_sla_events:
         sla.record_events(work, now)
     if work.version.has_sla or work.version.has_notify or work.version.summary_fields:
@@ -300,7 +302,9 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     work.data_memo = None
 
 
-def _record_fired_timers(conn: Connection, work: CaseWork, snap: wfx.Snapshot, now: dt.datetime) -> None:
+def _record_fired_timers(
+    conn: Connection, work: CaseWork, snap: wfx.Snapshot, now: dt.datetime, profiles: str | None = None
+) -> None:
     """Every timer that fired in this unit gets its audit event and its mail, however it came to fire.
 
     SpiffWorkflow fires all of a case's due timers whenever it refreshes them: the one a worker claimed, but
@@ -326,6 +330,7 @@ def _record_fired_timers(conn: Connection, work: CaseWork, snap: wfx.Snapshot, n
             notify.staff_notice(conn, work, "staff_reminder", now, deadline=deadline, task=timer.bpmn_id)
         elif deadline:
             notify.staff_notice(conn, work, "staff_escalation", now, deadline=deadline, task=timer.bpmn_id)
+            outcomes.decide_on_breach(work, deadline, now, profiles)  # the breach hook (deemed accepted)
 
 
 def _write_timers(

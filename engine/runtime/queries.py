@@ -79,7 +79,9 @@ def case_detail(runtime, reference: str) -> dict[str, Any]:
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "closed_at": row.closed_at,
-        "data": wfx.case_data(work.wf),
+        "data": (data := wfx.case_data(work.wf)),
+        "deemed_outcome": data.get("deemed_outcome"),  # engine.runtime.outcomes
+        "deadline_extensions": data.get("sla_extensions") or {},  # engine.runtime.extend
         "waiting_for": sorted(wfx.waiting_messages(work.wf)),
         "tasks": [
             {

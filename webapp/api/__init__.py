@@ -8,7 +8,7 @@ from flask_smorest import Api as SmorestApi
 from engine.errors import EngineError
 from webapp.api import problems
 from webapp.api.limits import limiter
-from webapp.api.views import auth, cases, processes, public, tasks
+from webapp.api.views import auth, cases, deadlines, processes, public, tasks
 
 # Endpoints that take files get the upload limit instead of the (smaller) JSON body limit.
 UPLOADS = frozenset({"public.complainant_attachment", "cases.add_attachment", "processes.deploy"})
@@ -34,7 +34,7 @@ def init_api(app: Flask) -> Api:
         "bearer", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
     )
     limiter.init_app(app)
-    for blueprint in (auth.blp, public.blp, cases.blp, tasks.blp, processes.blp):
+    for blueprint in (auth.blp, public.blp, cases.blp, tasks.blp, processes.blp, deadlines.blp):
         api.register_blueprint(blueprint)
     app.register_error_handler(EngineError, problems.from_engine)
     app.register_error_handler(Exception, problems.unexpected)
