@@ -152,7 +152,11 @@ class CaseWork:
             end = wfx.final_end_event(wf)
             meta = self.version.element(end) if end else {}
             data = wfx.case_data(wf)
-            outcome = meta.get("outcome") or outcomes.deemed(data) or data.get("outcome")
+            # An outcome the law decided at a breach (deemed accepted) stands above the diagram's, except a
+            # withdrawal, which the complainant chose.
+            outcome = meta.get("outcome") or data.get("outcome")
+            if outcome != "withdrawn":
+                outcome = outcomes.deemed(data) or outcome
             status = "withdrawn" if outcome == "withdrawn" else "closed"
             return status, meta.get("stage") or "closed", outcome
         stage = None
