@@ -11,7 +11,7 @@ import pytest
 
 from engine.runtime.extend import ExtensionDecision, extend_deadline
 from tests.conftest import START
-from tests.processes.paths import Desk
+from tests.processes.paths import COMPLAINT, Desk, intake
 
 
 @pytest.fixture
@@ -65,3 +65,11 @@ def test_a_polish_consumer_complaint_left_unanswered_is_deemed_accepted(desk):
     assert case["deemed_outcome"]["rule"] == "deemed_upheld"
     assert "outcome_deemed" in desk.actions(ref)
     assert desk.deadlines(ref)["final_response"].breached_at is not None
+
+
+@pytest.mark.parametrize(("jurisdiction", "profile"), [("PL-14", "pl_financial"), ("PLX", "default")])
+def test_a_subdivision_picks_its_country_profile(desk, jurisdiction, profile):
+    """ISO 3166-2 subdivisions (Masovia is PL-14) count as their country; the intake form offers countries."""
+    data = intake(jurisdiction=jurisdiction, category="lending")
+    ref = desk.runtime.start_case(COMPLAINT, data, desk.handler, validate_start_form=False).reference
+    assert desk.case(ref)["data"]["sla_profile"] == profile
