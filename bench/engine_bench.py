@@ -93,12 +93,12 @@ class EngineCases:
     would be, the case read back from the database every time."""
 
     def __init__(self, url: str, label: str) -> None:
-        from engine.actors import Actor
+        from engine.cases.service import CaseService
+        from engine.core.actors import Actor
         from engine.registry import deploy_bundle, load_bundle, validate_bundle
-        from engine.runtime.service import Runtime
         from engine.store.db import Database, StatementCounter
         from engine.store.migrate import upgrade
-        from engine.store.models import Base
+        from engine.tables import Base
 
         self.label = label
         self.db = Database(url)
@@ -106,9 +106,9 @@ class EngineCases:
             Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade(self.db)
-        self.runtime = Runtime(self.db)
+        self.service = CaseService(self.db)
         with self.db.write() as session:
-            deploy_bundle(session, validate_bundle(load_bundle([BPMN])), self.runtime.clock, "bench")
+            deploy_bundle(session, validate_bundle(load_bundle([BPMN])), self.service.clock, "bench")
         self.actor = Actor("bench", roles=frozenset({"handler"}))
         self.counter = StatementCounter(self.db)
         self.reset()
@@ -121,16 +121,16 @@ class EngineCases:
         self.cases = 0
 
     def run(self, cases: int) -> float:
-        runtime, actor, counter = self.runtime, self.actor, self.counter
+        service, actor, counter = self.service, self.actor, self.counter
         start = time.perf_counter()
         with counter:
             for _ in range(cases):
-                result = runtime.start_case(PROCESS, {}, actor)
+                result = service.start_case(PROCESS, {}, actor)
                 for step in range(6):
                     task_id = result.tasks[0].id
                     counter.reset()
                     t0 = time.perf_counter()
-                    result = runtime.complete_task(task_id, {"field": step, **DATA[step]}, actor)
+                    result = service.complete_task(task_id, {"field": step, **DATA[step]}, actor)
                     self.timings.append(time.perf_counter() - t0)
                     self.statements.append(counter.statements)
                     self.commits.append(counter.commits)
@@ -141,7 +141,7 @@ class EngineCases:
         return elapsed
 
     def result(self) -> dict:
-        from engine.store.models import Case
+        from engine.cases.tables import Case
 
         with self.db.read() as session:
             state_bytes = session.scalar(select(func.avg(func.length(Case.state))))

@@ -39,12 +39,12 @@ def prepare(url: str) -> None:
     """A fresh schema, the benchmark user and the six-task process."""
     from sqlalchemy import text
 
-    from engine.clock import SystemClock
+    from engine.core.clock import SystemClock
+    from engine.identity.users import add_user
     from engine.registry import deploy_bundle, load_bundle, validate_bundle
     from engine.store.db import Database
     from engine.store.migrate import upgrade
-    from engine.store.models import Base
-    from engine.users import add_user
+    from engine.tables import Base
 
     db = Database(url)
     with db.engine.begin() as conn:
@@ -212,12 +212,12 @@ def main() -> None:
             if args.list_cases:
                 from seed_cases import seed
 
-                from engine.runtime.service import Runtime
+                from engine.cases.service import CaseService
                 from engine.store.db import Database
 
-                runtime = Runtime(Database(url))
-                seconds = seed(runtime, PROCESS, args.list_cases)
-                runtime.db.dispose()
+                service = CaseService(Database(url))
+                seconds = seed(service, PROCESS, args.list_cases)
+                service.db.dispose()
                 listed = task_list(base, headers, args.list_requests)
                 print(
                     json.dumps(

@@ -1,10 +1,10 @@
 """Seed open cases for the HTTP benchmark's task-list measurement (not part of `make test`).
 
 Each case is made the way the engine makes one: a new workflow of the newest process version run to its
-first wait, then written by the engine's own unit-of-work code (`casework.save`: the case row, its task
-index row and its audit event). The only difference from `Runtime.start_case` is the commit: 1,000 cases per
-transaction instead of one, so 100,000 cases take a couple of minutes instead of a quarter of an hour. On
-PostgreSQL it then runs VACUUM ANALYZE, as autovacuum would shortly after such a load.
+first wait, then written by the engine's own unit-of-work code (`engine.cases.store.save`: the case row, its
+task index row and its audit event). The only difference from `CaseService.start_case` is the commit: 1,000
+cases per transaction instead of one, so 100,000 cases take a couple of minutes instead of a quarter of an
+hour. On PostgreSQL it then runs VACUUM ANALYZE, as autovacuum would shortly after such a load.
 Usage: python bench/seed_cases.py DATABASE_URL [--cases 100000] [--process Process_complaint6]
 """
 
@@ -21,22 +21,22 @@ from sqlalchemy import select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine.actors import Actor  # noqa: E402
-from engine.runtime import workflow as wfx  # noqa: E402
-from engine.runtime.casework import save  # noqa: E402
-from engine.runtime.references import new_reference  # noqa: E402
-from engine.runtime.service import Runtime  # noqa: E402
+from engine.bpmn import workflow as wfx  # noqa: E402
+from engine.cases.references import new_reference  # noqa: E402
+from engine.cases.service import CaseService  # noqa: E402
+from engine.cases.store import save  # noqa: E402
+from engine.cases.tables import Case  # noqa: E402
+from engine.core.actors import Actor  # noqa: E402
 from engine.store.db import Database  # noqa: E402
-from engine.store.models import Case  # noqa: E402
 
 SEEDER = Actor("seed", roles=frozenset({"integration"}))
 
 
-def _unique_references(runtime: Runtime, works: list) -> None:
+def _unique_references(service: CaseService, works: list) -> None:
     """Six random characters collide a few times in 100,000 cases: draw again, as the engine does."""
     while True:
         refs = [w.reference for w in works]
-        with runtime.db.reading() as conn:
+        with service.db.reading() as conn:
             taken = set(conn.scalars(select(Case.reference).where(Case.reference.in_(refs))))
         seen: set[str] = set()
         clashes = []
@@ -47,36 +47,36 @@ def _unique_references(runtime: Runtime, works: list) -> None:
         if not clashes:
             return
         for work in clashes:
-            work.reference = new_reference(work.version.reference_prefix, runtime.clock.now())
+            work.reference = new_reference(work.version.reference_prefix, service.clock.now())
             for task in work.wf.get_tasks():
                 if "case_reference" in task.data:
                     task.data["case_reference"] = work.reference
 
 
-def seed(runtime: Runtime, process_id: str, cases: int, batch: int = 1000) -> float:
+def seed(service: CaseService, process_id: str, cases: int, batch: int = 1000) -> float:
     """Start `cases` cases of `process_id`; returns the seconds it took."""
     started = time.perf_counter()
-    with runtime.db.reading() as conn:
-        version = runtime.specs.latest(conn, process_id)
+    with service.db.reading() as conn:
+        version = service.specs.latest(conn, process_id)
     done = 0
     while done < cases:
         works = []
         for _ in range(min(batch, cases - done)):
-            work = runtime._new_case(version, {}, SEEDER.username)
-            with runtime._running(work):
+            work = service._new_case(version, {}, SEEDER.username)
+            with service._running(work):
                 wfx.run(work.wf)
             work.record(SEEDER.username, "start", data={})
             works.append(work)
-        _unique_references(runtime, works)
-        with runtime.db.transaction() as conn:
-            now = runtime.clock.now()
+        _unique_references(service, works)
+        with service.db.transaction() as conn:
+            now = service.clock.now()
             for work in works:
-                save(conn, work, now, runtime.sla_profiles)
+                save(conn, work, now, service.sla_profiles)
         done += len(works)
-    if not runtime.db.is_sqlite:
+    if not service.db.is_sqlite:
         # What autovacuum does within a minute of a bulk load: statistics for the planner, and the visibility
         # map that lets counts read the index alone.
-        with runtime.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with service.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text('VACUUM ANALYZE task, "case"'))
     return time.perf_counter() - started
 
@@ -87,10 +87,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--process", default="Process_complaint6")
     args = parser.parse_args()
-    runtime = Runtime(Database(args.database_url))
-    seconds = seed(runtime, args.process, args.cases)
+    service = CaseService(Database(args.database_url))
+    seconds = seed(service, args.process, args.cases)
     print(json.dumps({"bench": "seed_cases", "cases": args.cases, "seconds": round(seconds, 1)}), flush=True)
-    runtime.db.dispose()
+    service.db.dispose()
 
 
 if __name__ == "__main__":

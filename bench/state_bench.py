@@ -25,8 +25,8 @@ from sqlalchemy import select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine import fastconvert, serialization  # noqa: E402
-from engine.serialization import (  # noqa: E402
+from engine.bpmn import fastconvert, serialization  # noqa: E402
+from engine.bpmn.serialization import (  # noqa: E402
     dump_state,
     load_state,
     reference_dump_state,
@@ -81,14 +81,14 @@ def measure(label: str, row, version, repeat: int) -> dict:
     return result
 
 
-def case_row(runtime, reference: str):
-    from engine.store.models import Case
+def case_row(service, reference: str):
+    from engine.cases.tables import Case
 
-    with runtime.db.read() as session:
+    with service.db.read() as session:
         row = session.scalars(select(Case).where(Case.reference == reference)).one()
         session.expunge(row)
-    with runtime.db.reading() as conn:
-        version = runtime.specs.get(conn, row.process_version_id)
+    with service.db.reading() as conn:
+        version = service.specs.get(conn, row.process_version_id)
     return row, version
 
 
@@ -97,15 +97,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
 
-    from engine.actors import Actor
-    from engine.clock import FixedClock
+    from engine.cases.service import CaseService
+    from engine.core.actors import Actor
+    from engine.core.clock import FixedClock
     from engine.registry import deploy_bundle, load_bundle, validate_bundle
-    from engine.runtime.service import Runtime
     from engine.store.db import Database
     from engine.store.migrate import upgrade
-    from engine.store.models import Base
+    from engine.tables import Base
     from tests.conftest import START
-    from tests.processes.paths import Desk
+    from tests.support.paths import Desk
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{tmp}/bench.sqlite3")
@@ -114,22 +114,22 @@ def main() -> None:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade(db)
         clock = FixedClock(START)
-        runtime = Runtime(db, clock)
+        service = CaseService(db, clock)
         with db.write() as session:
             deploy_bundle(session, validate_bundle(load_bundle([HERE / "six_tasks.bpmn"])), clock, "bench")
         actor = Actor("bench", roles=frozenset({"handler"}))
-        result = runtime.start_case(PROCESS, {}, actor)
-        print(json.dumps(measure("six_tasks/start", *case_row(runtime, result.reference), args.repeat)))
+        result = service.start_case(PROCESS, {}, actor)
+        print(json.dumps(measure("six_tasks/start", *case_row(service, result.reference), args.repeat)))
         for step in range(6):
-            result = runtime.complete_task(result.tasks[0].id, {"field": step, **DATA[step]}, actor)
-            row, version = case_row(runtime, result.reference)
+            result = service.complete_task(result.tasks[0].id, {"field": step, **DATA[step]}, actor)
+            row, version = case_row(service, result.reference)
             print(json.dumps(measure(f"six_tasks/step{step + 1}", row, version, args.repeat)), flush=True)
 
-        desk = Desk(runtime, clock)
+        desk = Desk(service, clock)
         ref = desk.acknowledged()
         desk.complete(ref, "assessment")
         desk.complete(ref, "investigation")
-        print(json.dumps(measure("complaint/investigated", *case_row(runtime, ref), args.repeat)), flush=True)
+        print(json.dumps(measure("complaint/investigated", *case_row(service, ref), args.repeat)), flush=True)
         db.dispose()
 
 

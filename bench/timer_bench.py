@@ -28,17 +28,19 @@ from sqlalchemy import func, insert, select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine.actors import Actor  # noqa: E402
-from engine.clock import FixedClock, SystemClock  # noqa: E402
+from engine.bpmn import workflow as wfx  # noqa: E402
+from engine.cases.service import CaseService  # noqa: E402
+from engine.cases.store import save  # noqa: E402
+from engine.cases.tables import AuditEvent, Case  # noqa: E402
+from engine.core.actors import Actor  # noqa: E402
+from engine.core.clock import FixedClock, SystemClock  # noqa: E402
 from engine.registry import deploy_bundle, load_bundle, validate_bundle  # noqa: E402
-from engine.runtime import workflow as wfx  # noqa: E402
-from engine.runtime.casework import save  # noqa: E402
-from engine.runtime.service import Runtime  # noqa: E402
 from engine.store.db import Database  # noqa: E402
 from engine.store.migrate import upgrade  # noqa: E402
-from engine.store.models import AuditEvent, Base, Case, Timer  # noqa: E402
-from engine.timers import TimerWorker, next_due  # noqa: E402
-from engine.timers.claims import TIMER  # noqa: E402
+from engine.tables import Base  # noqa: E402
+from engine.timers.claims import TIMER, next_due  # noqa: E402
+from engine.timers.tables import Timer  # noqa: E402
+from engine.timers.worker import TimerWorker  # noqa: E402
 
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 ACTOR = Actor("bench", roles=frozenset({"system"}))
@@ -63,25 +65,25 @@ def _due(n: int, due: int) -> dt.datetime:
     return T0 + dt.timedelta(days=30, seconds=n)
 
 
-def seed(runtime: Runtime, total: int, due: int, batch: int = 500) -> None:
+def seed(service: CaseService, total: int, due: int, batch: int = 500) -> None:
     """Start cases through the engine's own start and save path, many per transaction to seed quickly."""
-    with runtime.db.write() as session:
+    with service.db.write() as session:
         deploy_bundle(
-            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench"
+            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), service.clock, "bench"
         )
-    with runtime.db.reading() as conn:
-        version = runtime.specs.latest(conn, "timed")
+    with service.db.reading() as conn:
+        version = service.specs.latest(conn, "timed")
     made = 0
     while made < total:
         works = []
         for n in range(made, min(total, made + batch)):
-            work = runtime._new_case(version, {"timer_due": _due(n, due).isoformat()}, "bench")
-            with runtime._running(work):
+            work = service._new_case(version, {"timer_due": _due(n, due).isoformat()}, "bench")
+            with service._running(work):
                 wfx.run(work.wf)
             work.record("bench", "start")
             works.append(work)
-        with runtime.db.transaction() as conn:
-            now = runtime.clock.now()
+        with service.db.transaction() as conn:
+            now = service.clock.now()
             for work in works:
                 save(conn, work, now)
         made += len(works)
@@ -92,14 +94,14 @@ def fire_bench(url: str, reference_url: str, label: str, total: int, due: int) -
     import engine_bench
 
     clock = FixedClock(T0)
-    runtime = Runtime(fresh(url), clock)
+    service = CaseService(fresh(url), clock)
     t = time.perf_counter()
-    seed(runtime, total, due)
+    seed(service, total, due)
     seeded_s = time.perf_counter() - t
     reference = engine_bench.EngineCases(reference_url, label)
     reference.run(10)  # warm it as the worker is warmed by seeding
     reference.reset()
-    worker = TimerWorker(runtime, "bench", batch=200)
+    worker = TimerWorker(service, "bench", batch=200)
     fired = 0
     firing: list[float] = []
     completing: list[float] = []
@@ -109,9 +111,9 @@ def fire_bench(url: str, reference_url: str, label: str, total: int, due: int) -
         fired += worker.tick()
         firing.append(time.perf_counter() - t)
         completing.append(reference.run(due // 6 // WAVES))
-    with runtime.db.read() as session:
+    with service.db.read() as session:
         waiting = session.scalar(select(func.count()).select_from(Timer))
-    runtime.db.dispose()
+    service.db.dispose()
     reference.db.dispose()
     completions = reference.cases * 6
     return {
@@ -134,28 +136,28 @@ def fire_bench(url: str, reference_url: str, label: str, total: int, due: int) -
 def latency_bench(url: str, label: str, count: int = 20) -> dict:
     from engine.timers.worker import start_scheduler
 
-    runtime = Runtime(fresh(url), SystemClock())
-    with runtime.db.write() as session:
+    service = CaseService(fresh(url), SystemClock())
+    with service.db.write() as session:
         deploy_bundle(
-            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench"
+            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), service.clock, "bench"
         )
-    scheduler, _worker = start_scheduler(runtime)
+    scheduler, _worker = start_scheduler(service)
     refs = {}
     try:
-        base = runtime.clock.now() + dt.timedelta(seconds=3)
+        base = service.clock.now() + dt.timedelta(seconds=3)
         for n in range(count):
             due_at = base + dt.timedelta(milliseconds=250 * n)
-            refs[runtime.start_case("timed", {"timer_due": due_at.isoformat()}, ACTOR).reference] = due_at
+            refs[service.start_case("timed", {"timer_due": due_at.isoformat()}, ACTOR).reference] = due_at
         deadline = time.time() + 30
         while time.time() < deadline:
-            with runtime.db.read() as session:
+            with service.db.read() as session:
                 left = session.scalar(select(func.count()).select_from(Timer))
             if left == 0:
                 break
             time.sleep(0.2)
     finally:
         scheduler.shutdown(wait=True)
-    with runtime.db.read() as session:
+    with service.db.read() as session:
         fired = dict(
             session.execute(
                 select(Case.reference, AuditEvent.at)
@@ -164,7 +166,7 @@ def latency_bench(url: str, label: str, count: int = 20) -> dict:
             ).all()
         )
     lags = sorted((fired[r] - due).total_seconds() for r, due in refs.items() if r in fired)
-    runtime.db.dispose()
+    service.db.dispose()
     return {
         "bench": "timer_latency",
         "db": label,
@@ -178,12 +180,12 @@ def latency_bench(url: str, label: str, count: int = 20) -> dict:
 
 def due_query_bench(url: str, label: str, rows: int) -> dict:
     db = fresh(url)
-    runtime = Runtime(db, FixedClock(T0))
+    service = CaseService(db, FixedClock(T0))
     with db.write() as session:
         deploy_bundle(
-            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), runtime.clock, "bench"
+            session, validate_bundle(load_bundle([HERE / "one_task_timer.bpmn"])), service.clock, "bench"
         )
-    ref = runtime.start_case(
+    ref = service.start_case(
         "timed", {"timer_due": (T0 + dt.timedelta(days=400)).isoformat()}, ACTOR
     ).reference
     with db.reading() as conn:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real database (SQLite file and PostgreSQL), a runtime with a clock tests can move,
+"""Shared fixtures: a real database (SQLite file and PostgreSQL), a service with a clock tests can move,
 and helpers that build cases through the engine's own services."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from engine.actors import Actor
-from engine.clock import FixedClock
+from engine.cases.service import CaseService
+from engine.core.actors import Actor
+from engine.core.clock import FixedClock
+from engine.identity.users import add_user, load_actor
 from engine.registry import deploy_bundle, load_bundle, validate_bundle
-from engine.runtime.service import Runtime
 from engine.store.db import Database
 from engine.store.migrate import upgrade
-from engine.store.models import Base
-from engine.users import add_user, load_actor
+from engine.tables import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -88,29 +88,31 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def runtime(db, clock) -> Runtime:
-    return Runtime(db, clock)
+def service(db, clock) -> CaseService:
+    return CaseService(db, clock)
 
 
-def deploy(runtime: Runtime, *paths: str | Path, forms: str | Path | None = None) -> list:
+def deploy(service: CaseService, *paths: str | Path, forms: str | Path | None = None) -> list:
     bundle = load_bundle([Path(p) for p in paths], forms)
-    with runtime.db.write() as session:
-        return deploy_bundle(session, validate_bundle(bundle), runtime.clock, "test")
+    with service.db.write() as session:
+        return deploy_bundle(session, validate_bundle(bundle), service.clock, "test")
 
 
-def make_user(runtime: Runtime, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)) -> Actor:
-    with runtime.db.write() as session:
-        add_user(session, runtime.clock, username, password="pw", roles=list(roles), groups=list(groups))
-    with runtime.db.read() as session:
+def make_user(
+    service: CaseService, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)
+) -> Actor:
+    with service.db.write() as session:
+        add_user(session, service.clock, username, password="pw", roles=list(roles), groups=list(groups))
+    with service.db.read() as session:
         return load_actor(session, username)
 
 
 @pytest.fixture
-def lifecycle(runtime) -> Runtime:
-    deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-    return runtime
+def lifecycle(service) -> CaseService:
+    deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+    return service
 
 
 @pytest.fixture
-def handler(runtime) -> Actor:
-    return make_user(runtime, "hana", "handlers")
+def handler(service) -> Actor:
+    return make_user(service, "hana", "handlers")

@@ -1,4 +1,4 @@
-"""The Flask application factory: configuration, the engine's Runtime, and the REST API."""
+"""The Flask application factory: configuration, the engine's CaseService, and the REST API."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from engine.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
-from engine.auth import TokenCache
-from engine.idempotency import IdempotencyStore
-from engine.runtime.service import Runtime
+from engine.cases.service import CaseService
+from engine.evidence.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
+from engine.idempotency.store import IdempotencyStore
+from engine.identity.tokens import TokenCache
 from engine.store.db import Database
 
 
@@ -50,10 +50,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("REDRESSAL_MAX_UPLOAD", app.config["REDRESSAL_ATTACHMENT_MAX_BYTES"] + 64 * 1024)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDRESSAL_RATELIMIT_STORAGE"]
 
-    runtime = Runtime(Database(app.config["REDRESSAL_DATABASE_URL"]), app.config["CLOCK"])
-    app.extensions["redressal"] = runtime
+    service = CaseService(Database(app.config["REDRESSAL_DATABASE_URL"]), app.config["CLOCK"])
+    app.extensions["redressal"] = service
     app.extensions["redressal.tokens"] = TokenCache(app.config["REDRESSAL_TOKEN_CACHE_SECONDS"])
-    app.extensions["redressal.idempotency"] = IdempotencyStore(runtime.db, runtime.clock)
+    app.extensions["redressal.idempotency"] = IdempotencyStore(service.db, service.clock)
     app.extensions["redressal.attachments"] = AttachmentPolicy(
         folder=Path(app.config["REDRESSAL_ATTACHMENTS_DIR"]),
         max_bytes=app.config["REDRESSAL_ATTACHMENT_MAX_BYTES"],

@@ -6,8 +6,7 @@ import os
 
 import click
 
-import engine.timers.cli  # noqa: F401  (registers `redressal worker`)
-from engine.cli import cli, handles_errors, pass_ctx, users
+from engine.cli import cli
 
 
 @cli.command("serve")
@@ -24,39 +23,20 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     """Serve the web application (waitress), with one in-process timer scheduler by default."""
     from waitress import serve as waitress_serve
 
-    from engine.cli import checked_profiles
+    from engine.cli.base import checked_profiles
     from webapp import create_app
 
     checked_profiles()
     app = create_app()
     if scheduler:
-        from engine.timers.cli import background_jobs
+        from engine.cli.worker import background_jobs
         from engine.timers.worker import start_scheduler
 
-        runtime = app.extensions["redressal"]
-        start_scheduler(runtime, extra_jobs=background_jobs(runtime))
+        service = app.extensions["redressal"]
+        start_scheduler(service, extra_jobs=background_jobs(service))
         click.echo("timer scheduler running in this process")
     click.echo(f"Redressal listening on http://{host}:{port}/")
     waitress_serve(app, host=host, port=port, threads=threads)
-
-
-@users.command("token")
-@click.argument("username")
-@click.option("--days", default=30.0, show_default=True, help="Days until the token expires.")
-@click.option("--label", default="cli", show_default=True, help="What the token is for (shown in audits).")
-@pass_ctx
-@handles_errors
-def users_token(ctx, username: str, days: float, label: str) -> None:
-    """Issue an API bearer token for USERNAME (printed once; only its hash is stored)."""
-    import datetime as dt
-
-    from engine.auth import issue_for
-
-    token, expires = issue_for(
-        ctx.runtime.db, ctx.runtime.clock, username, dt.timedelta(days=days), label=label[:80]
-    )
-    click.echo(token)
-    click.echo(f"expires {expires.isoformat()}", err=True)
 
 
 def main() -> None:

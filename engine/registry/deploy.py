@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from engine.clock import Clock
+from engine.bpmn.serialization import spec_to_json
+from engine.core.clock import Clock
+from engine.registry.tables import ProcessVersion
 from engine.registry.validate import ParsedProcess
-from engine.serialization import spec_to_json
-from engine.store.models import ProcessVersion
 
 
 @dataclass

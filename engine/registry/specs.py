@@ -15,10 +15,10 @@ from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from sqlalchemy import Connection, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound
-from engine.serialization import spec_from_json
+from engine.bpmn.serialization import spec_from_json
+from engine.core.errors import NotFound
+from engine.registry.tables import ProcessVersion
 from engine.store import hot
-from engine.store.models import ProcessVersion
 
 _PV = ProcessVersion.__table__
 _LATEST = (

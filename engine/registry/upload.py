@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.actors import Actor
-from engine.errors import PermissionDenied, Problem, ProcessInvalid
+from engine.core.actors import Actor
+from engine.core.errors import PermissionDenied, Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
 from engine.registry.deploy import DeployResult, deploy_bundle
 from engine.registry.validate import validate_bundle
@@ -17,7 +17,7 @@ from engine.registry.validate import validate_bundle
 DEPLOYERS = frozenset({"process_owner", "admin"})
 
 
-def deploy_files(runtime, files: Iterable[tuple[str, bytes]], actor: Actor) -> list[DeployResult]:
+def deploy_files(service, files: Iterable[tuple[str, bytes]], actor: Actor) -> list[DeployResult]:
     """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem."""
     if not (DEPLOYERS & actor.roles or actor.is_system):
         raise PermissionDenied("only process owners and admins may deploy processes")
@@ -33,5 +33,5 @@ def deploy_files(runtime, files: Iterable[tuple[str, bytes]], actor: Actor) -> l
     if problems:
         raise ProcessInvalid(problems)
     parsed = validate_bundle(bundle)
-    with runtime.db.write() as session:
-        return deploy_bundle(session, parsed, runtime.clock, actor.username)
+    with service.db.write() as session:
+        return deploy_bundle(session, parsed, service.clock, actor.username)

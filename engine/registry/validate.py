@@ -18,8 +18,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine import forms as form_defs
-from engine.errors import Problem, ProcessInvalid
+from engine.bpmn.scripting import check_expression, check_script
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
 from engine.registry.elements import (
     Code,
@@ -29,7 +29,7 @@ from engine.registry.elements import (
     read_bpmn,
     read_dmn_code,
 )
-from engine.scripting import check_expression, check_script
+from engine.task_forms import schema as form_defs
 
 
 @dataclass

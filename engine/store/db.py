@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from engine.errors import ConflictError
+from engine.core.errors import ConflictError
 from engine.store import batch, hot, prepared
 
 DEFAULT_SQLITE = "sqlite:///var/redressal.sqlite3"

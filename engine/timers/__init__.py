@@ -1,6 +1,4 @@
-"""Timers that never miss: the database says what is due, workers claim and fire, APScheduler only wakes."""
+"""Timers that never miss: the database says what is due, workers claim and fire, APScheduler only wakes.
 
-from engine.timers.claims import claim_due, next_due, release
-from engine.timers.worker import TimerWorker
-
-__all__ = ["TimerWorker", "claim_due", "next_due", "release"]
+`claims` finds and leases due timers; `worker` fires them through the case service.
+"""

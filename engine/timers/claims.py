@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import bindparam, func, or_, select, update
 
 from engine.store.db import Database
-from engine.store.models import Timer
+from engine.timers.tables import Timer
 
 TIMER = Timer.__table__
 

@@ -12,16 +12,16 @@ import os
 import socket
 import uuid
 
-from engine.errors import ConflictError, EngineError
-from engine.runtime.service import Runtime
+from engine.cases.service import CaseService
+from engine.core.errors import ConflictError, EngineError
 from engine.timers.claims import claim_due, next_due, release
 
 log = logging.getLogger(__name__)
 
 
 class TimerWorker:
-    def __init__(self, runtime: Runtime, name: str | None = None, batch: int = 100) -> None:
-        self.runtime = runtime
+    def __init__(self, service: CaseService, name: str | None = None, batch: int = 100) -> None:
+        self.service = service
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch = batch
         self.fired = 0
@@ -31,17 +31,17 @@ class TimerWorker:
         """Fire everything due now; returns how many timers fired."""
         fired = 0
         while True:
-            now = self.runtime.clock.now()
-            due = next_due(self.runtime.db, now)
+            now = self.service.clock.now()
+            due = next_due(self.service.db, now)
             if due is None or due > now:
                 return fired
-            claimed = claim_due(self.runtime.db, self.name, now, self.batch)
+            claimed = claim_due(self.service.db, self.name, now, self.batch)
             if not claimed:
                 return fired
             retry = []
             for timer_id, _due_at in claimed:
                 try:
-                    if self.runtime.fire_timer(timer_id) is not None:
+                    if self.service.fire_timer(timer_id) is not None:
                         fired += 1
                 except ConflictError:
                     retry.append(timer_id)  # the case changed under us: try again on the next pass
@@ -53,18 +53,18 @@ class TimerWorker:
                     # Whatever one broken case does, the other due timers still fire.
                     self.failed += 1
                     log.exception("timer %s could not fire", timer_id)
-            release(self.runtime.db, retry)
+            release(self.service.db, retry)
             self.fired += fired
             if len(claimed) < self.batch:
                 return fired
 
 
-def start_scheduler(runtime: Runtime, *, blocking: bool = False, interval: float = 1.0, extra_jobs=()):
+def start_scheduler(service: CaseService, *, blocking: bool = False, interval: float = 1.0, extra_jobs=()):
     """APScheduler only wakes the worker each second; the database decides what is due."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    worker = TimerWorker(runtime)
+    worker = TimerWorker(service)
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="UTC")
     scheduler.add_job(
         worker.tick,
@@ -73,7 +73,7 @@ def start_scheduler(runtime: Runtime, *, blocking: bool = False, interval: float
         max_instances=1,
         coalesce=True,
         id="timers",
-        next_run_time=runtime.clock.now(),
+        next_run_time=service.clock.now(),
     )
     for job, seconds in extra_jobs:
         scheduler.add_job(job, "interval", seconds=seconds, max_instances=1, coalesce=True)

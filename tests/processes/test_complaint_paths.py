@@ -13,16 +13,16 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from engine.errors import FormInvalid, MessageNotExpected, PermissionDenied
+from engine.core.errors import FormInvalid, MessageNotExpected, PermissionDenied
 from tests.conftest import START
-from tests.processes.paths import COMPLAINT, DISPUTE, FORM_DATA, Desk, intake
+from tests.support.paths import COMPLAINT, DISPUTE, FORM_DATA, Desk, intake
 
 FINAL_RESPONSE = START + dt.timedelta(weeks=8)  # P8W from receipt, in every profile used here
 
 
 @pytest.fixture
-def desk(runtime, clock) -> Desk:
-    return Desk(runtime, clock)
+def desk(service, clock) -> Desk:
+    return Desk(service, clock)
 
 
 def deadline_names(case) -> set[str]:
@@ -187,7 +187,7 @@ def test_high_severity_needs_approval_sent_back_once_then_approved(desk):
     task = desk.task(ref, "approval")
     assert task["group"] == "supervisors"
     with pytest.raises(PermissionDenied):
-        desk.runtime.claim_task(task["id"], desk.handler)
+        desk.service.claim_task(task["id"], desk.handler)
     with pytest.raises(PermissionDenied):
         desk.complete(ref, "approval", as_=desk.handler)
 
@@ -457,8 +457,8 @@ def test_holding_letter_goes_once_even_when_the_investigation_resumes_after_its_
 
 # --------------------------------------------------------------------------------------------- forms
 def test_every_task_names_a_deployed_form(desk):
-    with desk.runtime.db.reading() as conn:
-        versions = [desk.runtime.specs.latest(conn, pid) for pid in (COMPLAINT, DISPUTE)]
+    with desk.service.db.reading() as conn:
+        versions = [desk.service.specs.latest(conn, pid) for pid in (COMPLAINT, DISPUTE)]
     for version in versions:
         tasks = {k: m for k, m in version.elements.items() if m["type"] == "userTask"}
         assert tasks
@@ -483,13 +483,13 @@ def test_every_required_field_is_enforced(desk):
         data = intake()
         del data[key]
         with pytest.raises(FormInvalid) as exc:
-            desk.runtime.start_case(COMPLAINT, data, desk.handler)
+            desk.service.start_case(COMPLAINT, data, desk.handler)
         assert key in exc.value.errors
     with pytest.raises(FormInvalid) as exc:
-        desk.runtime.start_case(COMPLAINT, intake(description="short"), desk.handler)
+        desk.service.start_case(COMPLAINT, intake(description="short"), desk.handler)
     assert "description" in exc.value.errors
     with pytest.raises(FormInvalid) as exc:
-        desk.runtime.start_case(COMPLAINT, intake(**{"complainant.email": "not-an-email"}), desk.handler)
+        desk.service.start_case(COMPLAINT, intake(**{"complainant.email": "not-an-email"}), desk.handler)
     assert "complainant.email" in exc.value.errors
 
     ref = desk.file(complainant={"name": "Ada"}, channel="letter")
@@ -522,11 +522,11 @@ def test_every_required_field_is_enforced(desk):
     desk.tell(standard, "complainant_accept")
     check(standard, "closing")
 
-    with desk.runtime.db.reading() as conn:
+    with desk.service.db.reading() as conn:
         forms = {
             meta["form"]
             for pid in (COMPLAINT, DISPUTE)
-            for meta in desk.runtime.specs.latest(conn, pid).elements.values()
+            for meta in desk.service.specs.latest(conn, pid).elements.values()
             if meta["type"] == "userTask"
         }
     assert set(checked) == forms
@@ -562,7 +562,7 @@ def test_withdrawing_a_complaint_withdraws_its_running_dispute(desk):
     assert (desk.case(dispute)["status"], desk.case(dispute)["outcome"]) == ("withdrawn", "withdrawn")
 
 
-def test_letters_go_to_a_representative_when_there_is_one(desk, runtime):
+def test_letters_go_to_a_representative_when_there_is_one(desk, service):
     ref = desk.file(
         representative={
             "name": "Grace Hopper",
@@ -572,8 +572,8 @@ def test_letters_go_to_a_representative_when_there_is_one(desk, runtime):
         }
     )
     desk.complete(ref, "acknowledgement")
-    with runtime.db.read() as session:
-        from engine.store.models import Outbox
+    with service.db.read() as session:
+        from engine.letters.tables import Outbox
 
         recipients = session.scalars(select(Outbox.recipient)).all()
     assert recipients == ["grace@example.org"]

@@ -11,14 +11,14 @@ import datetime as dt
 
 import pytest
 
-from engine.errors import PermissionDenied
+from engine.core.errors import PermissionDenied
 from tests.conftest import START
-from tests.processes.paths import COMPLAINT, DISPUTE, Desk
+from tests.support.paths import COMPLAINT, DISPUTE, Desk
 
 
 @pytest.fixture
-def desk(runtime, clock) -> Desk:
-    return Desk(runtime, clock)
+def desk(service, clock) -> Desk:
+    return Desk(service, clock)
 
 
 def consent_and_notice(desk: Desk, dispute: str) -> None:

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.runtime.extend import ExtensionDecision, extend_deadline
+from engine.deadlines.extend import ExtensionDecision, extend_deadline
 from tests.conftest import START
-from tests.processes.paths import COMPLAINT, Desk, intake
+from tests.support.paths import COMPLAINT, Desk, intake
 
 
 @pytest.fixture
-def desk(runtime, clock) -> Desk:
-    return Desk(runtime, clock)
+def desk(service, clock) -> Desk:
+    return Desk(service, clock)
 
 
 def end_of(zone: str, *day: int) -> dt.datetime:
@@ -47,9 +47,9 @@ def test_a_chinese_complaint_extended_with_a_superiors_approval(desk):
     ref = desk.acknowledged(jurisdiction="CN", category="insurance")
     desk.complete(ref, "assessment", category="insurance", complexity="complex")
     decide = ExtensionDecision("The reinsurer has to confirm the cover.")
-    extend_deadline(desk.runtime, ref, "final_response", decide, desk.handler)
+    extend_deadline(desk.service, ref, "final_response", decide, desk.handler)
     approved = ExtensionDecision("The claim needs a second loss adjuster.", approved_by="sam")
-    extend_deadline(desk.runtime, ref, "final_response", approved, desk.handler)
+    extend_deadline(desk.service, ref, "final_response", approved, desk.handler)
     assert desk.timers(ref)["investigate_deadline"] == end_of("Asia/Shanghai", 2027, 1, 22)  # day 60
     assert desk.deadlines(ref)["final_response"].due_at == end_of("Asia/Shanghai", 2027, 1, 22)
     assert desk.letters(ref).count("deadline_extension_letter") == 2
@@ -71,5 +71,5 @@ def test_a_polish_consumer_complaint_left_unanswered_is_deemed_accepted(desk):
 def test_a_subdivision_picks_its_country_profile(desk, jurisdiction, profile):
     """ISO 3166-2 subdivisions (Masovia is PL-14) count as their country; the intake form offers countries."""
     data = intake(jurisdiction=jurisdiction, category="lending")
-    ref = desk.runtime.start_case(COMPLAINT, data, desk.handler, validate_start_form=False).reference
+    ref = desk.service.start_case(COMPLAINT, data, desk.handler, validate_start_form=False).reference
     assert desk.case(ref)["data"]["sla_profile"] == profile

@@ -1,6 +1,6 @@
 """API test fixtures: the Flask app on the real test databases, users with tokens, deployed fixtures.
 
-The app gets its own Runtime on the same database as the `runtime` fixture, with the same moveable clock,
+The app gets its own CaseService on the same database as the `service` fixture, with the same moveable clock,
 so tests can set things up through engine services and then act through HTTP like a client would.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import auth
+from engine.identity import tokens as auth
 from tests.conftest import ROOT, deploy, make_user
 from webapp import create_app
 
@@ -43,26 +43,26 @@ def client(app):
 
 
 @pytest.fixture
-def processes(runtime):
+def processes(service):
     """The fixture complaint and dispute processes, with the real intake form (the API's contract)."""
     deploy(
-        runtime,
+        service,
         FIXTURES / "processes" / "complaint_handling.bpmn",
         FIXTURES / "processes" / "dispute_resolution.bpmn",
         FIXTURES / "forms" / "review.json",
         FIXTURES / "forms" / "referral.json",
         INTAKE_FORM,
     )
-    return runtime
+    return service
 
 
 @pytest.fixture
-def login(runtime):
+def login(service):
     """login(username, *groups, roles=(...)) -> headers with a fresh bearer token for a new user."""
 
     def _login(username: str, *groups: str, roles: tuple[str, ...] = ("handler",)) -> dict[str, str]:
-        make_user(runtime, username, *groups, roles=roles)
-        token, _ = auth.issue_for(runtime.db, runtime.clock, username)
+        make_user(service, username, *groups, roles=roles)
+        token, _ = auth.issue_for(service.db, service.clock, username)
         return {"Authorization": f"Bearer {token}"}
 
     return _login

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_smorest import Api as SmorestApi
 
-from engine.errors import EngineError
+from engine.core.errors import EngineError
 from webapp.api import problems
 from webapp.api.limits import limiter
 from webapp.api.views import auth, cases, deadlines, processes, public, tasks

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from engine.attachments import AttachmentPolicy
-from engine.auth import TokenCache
-from engine.idempotency import IdempotencyStore
-from engine.runtime.service import Runtime
+from engine.cases.service import CaseService
+from engine.evidence.attachments import AttachmentPolicy
+from engine.idempotency.store import IdempotencyStore
+from engine.identity.tokens import TokenCache
 
 
-def runtime() -> Runtime:
+def service() -> CaseService:
     return current_app.extensions["redressal"]
 
 

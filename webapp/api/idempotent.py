@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, json, request
 
-from engine.idempotency import HEADER, Answer, fingerprint
+from engine.idempotency.store import HEADER, Answer, fingerprint
 from webapp.api.context import idempotency
 
 PARAMETER = {

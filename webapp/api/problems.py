@@ -14,7 +14,7 @@ import marshmallow as ma
 from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import EngineError, FormInvalid, ProcessInvalid
+from engine.core.errors import EngineError, FormInvalid, ProcessInvalid
 
 MEDIA_TYPE = "application/problem+json"
 UNKNOWN_FIELD = "Unknown field."

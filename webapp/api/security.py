@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import g, request
 
-from engine import auth
-from engine.actors import Actor
-from engine.errors import PermissionDenied
-from webapp.api.context import runtime, token_cache
+from engine.core.actors import Actor
+from engine.core.errors import PermissionDenied
+from engine.identity import tokens as auth
+from webapp.api.context import service, token_cache
 
 STAFF = frozenset({"handler", "supervisor", "process_owner", "auditor", "admin", "integration"})
-# Reading cases: every staff role; providers only their own cases (see engine.providers).
+# Reading cases: every staff role; providers only their own cases (see engine.disputes.providers).
 READERS = STAFF
 # Starting cases, logging complaints, sending messages, adding evidence.
 WRITERS = frozenset({"handler", "supervisor", "admin", "integration"})
@@ -41,7 +41,7 @@ def optional_actor() -> Actor | None:
     token = bearer_token()
     if token is None:
         raise auth.Unauthenticated("send the token as 'Authorization: Bearer <token>'")
-    rt = runtime()
+    rt = service()
     g.actor = auth.actor_for_token(rt.db, rt.clock, token, token_cache())
     return g.actor
 

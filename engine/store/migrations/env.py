@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from engine.store.models import Base
+from engine.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

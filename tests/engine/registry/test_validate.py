@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-from engine.errors import Problem, ProcessInvalid
+from engine.bpmn.workflow import SCRIPT_ENGINE
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import ParsedProcess, load_bundle, validate_bundle
-from engine.runtime.workflow import SCRIPT_ENGINE
 from tests.conftest import deploy, make_user
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -377,27 +377,27 @@ CAMUNDA = HEAD.format(pid="camunda_flow") + (
 REVIEW_FORM = {"id": "review_form", "components": [{"type": "textfield", "key": "verdict"}]}
 
 
-def test_identical_deploy_is_a_no_op_and_a_change_is_version_2(runtime, tmp_path):
+def test_identical_deploy_is_a_no_op_and_a_change_is_version_2(service, tmp_path):
     path = write(tmp_path, "simple.bpmn", bpmn(LINEAR, pid="simple"))
-    [first] = deploy(runtime, path)
-    [same] = deploy(runtime, path)
+    [first] = deploy(service, path)
+    [same] = deploy(service, path)
     assert (first.process_id, first.version, first.created) == ("simple", 1, True)
     assert (same.version, same.version_id, same.created) == (1, first.version_id, False)
     write(tmp_path, "simple.bpmn", bpmn(LINEAR.replace("Do it", "Do it now"), pid="simple"))
-    [second] = deploy(runtime, path)
+    [second] = deploy(service, path)
     assert (second.version, second.created) == (2, True) and second.version_id != first.version_id
-    [again] = deploy(runtime, path)
+    [again] = deploy(service, path)
     assert (again.version, again.created) == (2, False)
 
 
-def test_camunda_form_key_and_lane_ids_reach_the_task(runtime, tmp_path):
+def test_camunda_form_key_and_lane_ids_reach_the_task(service, tmp_path):
     path = write(tmp_path, "camunda_flow.bpmn", CAMUNDA)
     write(tmp_path, "forms/review_form.json", json.dumps(REVIEW_FORM))
-    deploy(runtime, path, forms=tmp_path / "forms")
-    tina = make_user(runtime, "tina", "triage_team")
-    started = runtime.start_case("camunda_flow", {}, tina)
-    [task] = runtime.case_detail(started.reference)["tasks"]
+    deploy(service, path, forms=tmp_path / "forms")
+    tina = make_user(service, "tina", "triage_team")
+    started = service.start_case("camunda_flow", {}, tina)
+    [task] = service.case_detail(started.reference)["tasks"]
     assert (task["bpmn_id"], task["form"], task["group"]) == ("review", "review_form", "triage_team")
-    done = runtime.complete_task(task["id"], {"verdict": "upheld"}, tina)
+    done = service.complete_task(task["id"], {"verdict": "upheld"}, tina)
     assert done.status == "closed"
-    assert runtime.case_detail(started.reference)["data"]["verdict"] == "upheld"
+    assert service.case_detail(started.reference)["data"]["verdict"] == "upheld"

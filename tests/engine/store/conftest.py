@@ -1,4 +1,4 @@
-"""A runtime on PostgreSQL connections of its own, for tests that watch what a connection holds."""
+"""A service on PostgreSQL connections of its own, for tests that watch what a connection holds."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.runtime.service import Runtime
+from engine.cases.service import CaseService
 from engine.store.db import Database
 from tests.conftest import FIXTURES, PG_URL, deploy
 
 
 @pytest.fixture
-def own_pg(pg, clock) -> Iterator[Runtime]:
+def own_pg(pg, clock) -> Iterator[CaseService]:
     """The lifecycle process deployed, on a fresh pool whose connections nothing else has used."""
     db = Database(PG_URL)
     try:
-        runtime = Runtime(db, clock)
-        deploy(runtime, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
-        yield runtime
+        service = CaseService(db, clock)
+        deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
+        yield service
     finally:
         db.dispose()

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.errors import ConflictError
-from engine.runtime import workflow as wfx
-from engine.runtime.casework import TASK
+from engine.bpmn import workflow as wfx
+from engine.cases.store import TASK
+from engine.core.errors import ConflictError
+from engine.letters.tables import Outbox
 from engine.store import batch, hot
-from engine.store.models import Outbox
-from tests.engine.store.helpers import CASE_ROW, COUNT_AUDIT, GOOD, RENAME, started
+from tests.support.hot_path import CASE_ROW, COUNT_AUDIT, GOOD, RENAME, started
 
 
 def test_a_queued_write_is_seen_by_what_runs_after_it_in_the_transaction(lifecycle):

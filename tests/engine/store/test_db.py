@@ -6,7 +6,7 @@ from sqlalchemy import event, inspect, text
 
 from engine.store.db import Database, _normalise
 from engine.store.migrate import current, upgrade
-from engine.store.models import Base
+from engine.tables import Base
 
 
 def test_sqlite_connections_use_wal_and_full_sync(tmp_path):

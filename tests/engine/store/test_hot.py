@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError
 
+from engine.letters.tables import Outbox
 from engine.store import hot
-from engine.store.models import Outbox
-from tests.engine.store.helpers import CASE_ROW, TASK_ROW, fails_once_then_reads, started
+from tests.support.hot_path import CASE_ROW, TASK_ROW, fails_once_then_reads, started
 
 
 def test_rows_come_back_as_sqlalchemy_gives_them(lifecycle):

@@ -8,7 +8,7 @@ from sqlalchemy.exc import NotSupportedError
 
 from engine.store import batch, hot
 from tests.conftest import make_user
-from tests.engine.store.helpers import (
+from tests.support.hot_path import (
     CASE_ROW,
     GOOD,
     RENAME,

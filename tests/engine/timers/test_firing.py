@@ -8,29 +8,31 @@ import multiprocessing
 import pytest
 from sqlalchemy import func, select
 
-from engine.actors import Actor
-from engine.clock import FixedClock
-from engine.runtime.service import Runtime
+from engine.cases.service import CaseService
+from engine.cases.tables import AuditEvent, Case
+from engine.core.actors import Actor
+from engine.core.clock import FixedClock
 from engine.store.db import Database
-from engine.store.models import AuditEvent, Case, Timer
-from engine.timers import TimerWorker, claim_due, next_due
+from engine.timers.claims import claim_due, next_due
+from engine.timers.tables import Timer
+from engine.timers.worker import TimerWorker
 from tests.conftest import FIXTURES, PG_URL, START, deploy
 
 ACTOR = Actor("starter", roles=frozenset({"system"}))
 
 
-def start_timed(runtime: Runtime, due: dt.datetime) -> str:
-    return runtime.start_case("timed", {"timer_due": due.isoformat()}, ACTOR).reference
+def start_timed(service: CaseService, due: dt.datetime) -> str:
+    return service.start_case("timed", {"timer_due": due.isoformat()}, ACTOR).reference
 
 
 @pytest.fixture
-def timed(runtime) -> Runtime:
-    deploy(runtime, FIXTURES / "processes" / "timed.bpmn")
-    return runtime
+def timed(service) -> CaseService:
+    deploy(service, FIXTURES / "processes" / "timed.bpmn")
+    return service
 
 
-def timer_events(runtime: Runtime) -> list[tuple[str, int]]:
-    with runtime.db.read() as session:
+def timer_events(service: CaseService) -> list[tuple[str, int]]:
+    with service.db.read() as session:
         return session.execute(
             select(Case.reference, func.count(AuditEvent.id))
             .join(AuditEvent, AuditEvent.case_id == Case.id)
@@ -99,23 +101,23 @@ def test_claims_of_a_dead_worker_expire_and_are_taken_over(timed, clock):
 
 
 def _fire_all(url: str, at: str, name: str, queue) -> None:
-    runtime = Runtime(Database(url), FixedClock(at))
-    worker = TimerWorker(runtime, name, batch=50)
+    service = CaseService(Database(url), FixedClock(at))
+    worker = TimerWorker(service, name, batch=50)
     total = 0
     for _ in range(200):
         fired = worker.tick()
         total += fired
-        if fired == 0 and next_due(runtime.db, runtime.clock.now()) is None:
+        if fired == 0 and next_due(service.db, service.clock.now()) is None:
             break
     queue.put((name, total, worker.failed))
 
 
 @pytest.mark.postgres
 def test_three_workers_fire_1000_timers_exactly_once_on_postgresql(pg, clock):
-    runtime = Runtime(pg, clock)
-    deploy(runtime, FIXTURES / "processes" / "timed.bpmn")
+    service = CaseService(pg, clock)
+    deploy(service, FIXTURES / "processes" / "timed.bpmn")
     due = START + dt.timedelta(hours=1)
-    refs = [start_timed(runtime, due) for _ in range(1000)]
+    refs = [start_timed(service, due) for _ in range(1000)]
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     at = (due + dt.timedelta(seconds=1)).isoformat()
@@ -128,8 +130,8 @@ def test_three_workers_fire_1000_timers_exactly_once_on_postgresql(pg, clock):
     assert sum(r[1] for r in results) == 1000, results
     assert all(r[2] == 0 for r in results), results
     assert sum(1 for r in results if r[1] > 0) >= 2, results  # the work was shared
-    events = dict(timer_events(runtime))
+    events = dict(timer_events(service))
     assert len(events) == 1000 and set(events.values()) == {1}
     assert set(events) == set(refs)
-    with runtime.db.read() as session:
+    with service.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Timer)) == 0

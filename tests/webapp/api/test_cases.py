@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.idempotency import HEADER
+from engine.idempotency.store import HEADER
 from tests.conftest import ROOT, deploy
 from tests.webapp.conftest import complaint, problem_of
 
@@ -12,8 +12,8 @@ SIX = ROOT / "bench" / "six_tasks.bpmn"
 
 
 @pytest.fixture
-def six(runtime):
-    deploy(runtime, SIX)
+def six(service):
+    deploy(service, SIX)
     return "Process_complaint6"
 
 
@@ -74,14 +74,15 @@ def test_list_filters_and_pages(client, processes, handler, login, clock):
     problem_of(client.get("/api/v1/cases?page=0", headers=handler), 422)
 
 
-def test_overdue_means_a_deadline_passed_unmet(client, processes, handler, runtime):
-    from engine.store.models import Case, CaseDeadline
+def test_overdue_means_a_deadline_passed_unmet(client, processes, handler, service):
+    from engine.cases.tables import Case
+    from engine.deadlines.tables import CaseDeadline
 
     reference = client.post("/api/v1/complaints", json=complaint()).get_json()["reference"]
-    with runtime.db.write() as session:
+    with service.db.write() as session:
         case_id = session.query(Case.id).filter_by(reference=reference).scalar()
         session.add(
-            CaseDeadline(case_id=case_id, name="acknowledge", due_at=runtime.clock.now().replace(year=2025))
+            CaseDeadline(case_id=case_id, name="acknowledge", due_at=service.clock.now().replace(year=2025))
         )
     items = client.get("/api/v1/cases?overdue=true", headers=handler).get_json()["items"]
     assert [c["reference"] for c in items] == [reference]

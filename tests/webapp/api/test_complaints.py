@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine.idempotency import HEADER
-from engine.store.models import Case
-from engine.store.models_api import CaseTracking
+from engine.cases.tables import Case
+from engine.complaints.tables import CaseTracking
+from engine.idempotency.store import HEADER
 from tests.webapp.conftest import complaint, problem_of
 
 
-def _count_cases(runtime) -> int:
-    with runtime.db.read() as session:
+def _count_cases(service) -> int:
+    with service.db.read() as session:
         return session.scalar(select(func.count()).select_from(Case))
 
 
@@ -148,7 +148,7 @@ def test_an_idempotency_key_reused_for_another_body_is_refused(client, processes
 
 
 def test_a_request_still_running_with_the_key_gets_409(client, processes, app):
-    from engine.idempotency import fingerprint
+    from engine.idempotency.store import fingerprint
 
     key = "c0ffee00-0000-4000-8000-000000000003"
     store = app.extensions["redressal.idempotency"]

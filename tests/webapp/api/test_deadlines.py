@@ -15,9 +15,9 @@ REASON = {"reason": "The insurer has not yet sent the loss adjuster's report."}
 
 
 @pytest.fixture
-def case(runtime):
-    deploy(runtime, FIXTURES / "processes" / "sla.bpmn")
-    actor = make_user(runtime, "setup", "handlers")
+def case(service):
+    deploy(service, FIXTURES / "processes" / "sla.bpmn")
+    actor = make_user(service, "setup", "handlers")
 
     def start(profile: str) -> str:
         data = {
@@ -25,8 +25,8 @@ def case(runtime):
             "received_at": START.isoformat(),
             "complainant": {"name": "Chen Mei", "email": "chen@example.org", "language": "zh-Hant"},
         }
-        result = runtime.start_case("sla_case", data, actor)
-        runtime.complete_task(result.tasks[0].id, {}, actor)
+        result = service.start_case("sla_case", data, actor)
+        service.complete_task(result.tasks[0].id, {}, actor)
         return result.reference
 
     return start
@@ -76,13 +76,13 @@ def test_refusals_say_why(client, case, handler, login):
     assert problem_of(client.post(url(uk), json=REASON), 401)
 
 
-def test_the_case_detail_shows_a_deemed_outcome(client, case, handler, runtime, clock, login):
-    from engine.timers import TimerWorker
+def test_the_case_detail_shows_a_deemed_outcome(client, case, handler, service, clock, login):
+    from engine.timers.worker import TimerWorker
 
     ref = case("pl_consumer")
     assert client.get(f"/api/v1/cases/{ref}", headers=handler).get_json()["deemed_outcome"] is None
     clock.set(START + dt.timedelta(days=31))
-    TimerWorker(runtime, "w").tick()
+    TimerWorker(service, "w").tick()
     later = login("hugo", "handlers")  # a token of today: the first one expired a month ago
     detail = client.get(f"/api/v1/cases/{ref}", headers=later).get_json()
     assert detail["outcome"] == "upheld"

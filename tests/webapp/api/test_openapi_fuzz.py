@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import auth
+from engine.identity import tokens as auth
 from tests.conftest import make_user
 from tests.webapp.conftest import complaint
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.idempotency import HEADER
+from engine.idempotency.store import HEADER
 from tests.webapp.conftest import complaint, problem_of
 
 DECISION = {"data": {"decision_summary": "Refund", "reasons": "Our error"}}
@@ -13,7 +13,7 @@ DECISION = {"data": {"decision_summary": "Refund", "reasons": "Our error"}}
 @pytest.fixture
 def task_id(client, processes):
     client.post("/api/v1/complaints", json=complaint())
-    from engine.runtime.queries import list_tasks
+    from engine.cases.queries import list_tasks
 
     return list_tasks(processes)[0]["id"]
 
@@ -129,13 +129,13 @@ def test_completion_is_idempotent(client, task_id, handler):
     assert again.headers["Idempotent-Replayed"] == "true"
 
 
-def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, runtime, login, clock):
+def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, service, login, clock):
     from sqlalchemy import update
 
-    from engine.store.models import Task
+    from engine.cases.tables import Task
     from tests.conftest import ROOT, deploy
 
-    deploy(runtime, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: open to every staff member
+    deploy(service, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: open to every staff member
     headers = login("hana", "handlers")
     refs = []
     for _n in range(5):
@@ -146,7 +146,7 @@ def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, run
             ).get_json()["reference"]
         )
     ids = {i["case"]: i["id"] for i in client.get("/api/v1/tasks", headers=headers).get_json()["items"]}
-    with runtime.db.write() as session:  # the fourth case's task falls due first, the second's next
+    with service.db.write() as session:  # the fourth case's task falls due first, the second's next
         session.execute(update(Task).where(Task.id == ids[refs[3]]).values(due_at=clock.now()))
         session.execute(
             update(Task).where(Task.id == ids[refs[1]]).values(due_at=clock.now().replace(year=2027))

@@ -76,8 +76,8 @@ def _work_tasks(client, headers, reference, stop_when):
     raise AssertionError("the case did not get there")
 
 
-def test_intake_to_closure_through_a_dispute(client, runtime, login):
-    deploy(runtime, ROOT / "processes", forms=ROOT / "forms")
+def test_intake_to_closure_through_a_dispute(client, service, login):
+    deploy(service, ROOT / "processes", forms=ROOT / "forms")
     staff = login("hana", "handlers", "supervisors", "disputes", roles=("handler", "supervisor"))
     provider = login("fos", roles=("provider",))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from engine.tracking import MESSAGES
+from engine.complaints.tracking import MESSAGES
 from webapp.api.schemas.common import Strict, Text
 
 CHANNELS = ("web", "email", "phone", "letter", "in_person", "anonymous")

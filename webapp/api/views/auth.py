@@ -7,9 +7,9 @@ import datetime as dt
 from flask import current_app
 from flask_smorest import Blueprint
 
-from engine import auth
+from engine.identity import tokens as auth
 from webapp.api import limits, security
-from webapp.api.context import runtime, token_cache
+from webapp.api.context import service, token_cache
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.auth import Credentials, TokenOut
 
@@ -24,7 +24,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer
 @blp.alt_response(429, schema=ProblemSchema, description="Too many attempts")
 def sign_in(credentials: dict):
     """Exchange a username and password for a token (send it as `Authorization: Bearer <token>`)."""
-    rt = runtime()
+    rt = service()
     ttl = dt.timedelta(seconds=current_app.config["REDRESSAL_TOKEN_TTL"])
     token, expires = auth.sign_in(rt.db, rt.clock, credentials["username"], credentials["password"], ttl)
     return {"token": token, "expires_at": expires}
@@ -37,6 +37,6 @@ def sign_in(credentials: dict):
 def revoke():
     """Revoke the token this request carries (signing out)."""
     security.actor()
-    rt = runtime()
+    rt = service()
     auth.revoke(rt.db, rt.clock, security.bearer_token() or "", token_cache())
     return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine import attachments, providers
-from engine.errors import PermissionDenied
-from engine.runtime import queries
+from engine.cases import queries
+from engine.core.errors import PermissionDenied
+from engine.disputes import providers
+from engine.evidence import attachments
 from webapp.api import security
-from webapp.api.context import attachment_policy, runtime
+from webapp.api.context import attachment_policy, service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
@@ -32,14 +33,14 @@ def _reader(reference: str | None = None):
     """A caller who may read cases; a provider only their own (others look like unknown references)."""
     caller = security.actor(security.READERS | {security.PROVIDER})
     if reference is not None and security.is_provider(caller):
-        providers.check(runtime(), reference, caller.username)
+        providers.check(service(), reference, caller.username)
     return caller
 
 
 def _writer(reference: str):
     caller = security.actor(security.WRITERS | {security.PROVIDER})
     if security.is_provider(caller):
-        providers.check(runtime(), reference, caller.username)
+        providers.check(service(), reference, caller.username)
     return caller
 
 
@@ -59,7 +60,7 @@ def start_case(args: dict):
             record(conn, 201, _summary.dump(result))
 
         return 201, _summary.dump(
-            runtime().start_case(args["process_id"], args["data"], caller, within=within)
+            service().start_case(args["process_id"], args["data"], caller, within=within)
         )
 
     return run_once("cases", caller.username, action)
@@ -74,7 +75,7 @@ def start_case(args: dict):
 def list_cases(filters: dict):
     """Cases, newest first, filtered by status, stage, group, assignee, overdue and text."""
     caller = _reader()
-    rt = runtime()
+    rt = service()
     page, size = filters.pop("page"), filters.pop("page_size")
     if filters.get("assignee") == "me":
         filters["assignee"] = caller.username
@@ -93,7 +94,7 @@ def list_cases(filters: dict):
 def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
     _reader(reference)
-    rt = runtime()
+    rt = service()
     detail = rt.case_detail(reference)
     detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
     return detail
@@ -112,7 +113,7 @@ def deliver_message(message: dict, reference: str):
     caller = _writer(reference)
     if security.is_provider(caller) and not message["name"].startswith("provider_"):
         raise PermissionDenied("providers may send only provider_* messages")
-    return runtime().deliver_message(reference, message["name"], message["payload"], caller)
+    return service().deliver_message(reference, message["name"], message["payload"], caller)
 
 
 @blp.route("/<reference>/attachments", methods=["POST"])
@@ -127,7 +128,7 @@ def deliver_message(message: dict, reference: str):
 def add_attachment(files: dict, reference: str):
     """Add an evidence file to a case (multipart field `file`)."""
     caller = _writer(reference)
-    rt = runtime()
+    rt = service()
     upload = files["file"]
     return attachments.save(
         rt.db,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine.runtime.extend import DECIDERS, ExtensionDecision, extend_deadline
+from engine.deadlines.extend import DECIDERS, ExtensionDecision, extend_deadline
 from webapp.api import security
-from webapp.api.context import runtime
+from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.deadlines import ExtensionIn, ExtensionOut
 
@@ -35,7 +35,7 @@ def extend(decision: dict, reference: str, name: str):
     """
     caller = security.actor(DECIDERS)
     return extend_deadline(
-        runtime(),
+        service(),
         reference,
         name,
         ExtensionDecision(decision["reason"], decision.get("to_establish", ""), decision.get("approved_by")),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 
-from engine.errors import NotFound
+from engine.core.errors import NotFound
 from engine.registry import list_versions
 from engine.registry.upload import deploy_files
 from webapp.api import security
-from webapp.api.context import runtime
+from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import PageArgs
 from webapp.api.schemas.processes import Deployment, ProcessFiles, ProcessPage, VersionPage
@@ -19,7 +19,7 @@ AUTH = [{"bearer": []}]
 
 
 def _versions(process_id: str | None = None) -> list:
-    with runtime().db.read() as session:
+    with service().db.read() as session:
         return list_versions(session, process_id)
 
 
@@ -80,6 +80,6 @@ def deploy(_files: dict):
     """Deploy BPMN, DMN and form files (multipart, field `files`, repeated); new versions where changed."""
     caller = security.actor(security.DEPLOYERS)
     uploads = [(f.filename or "upload", f.read()) for f in request.files.getlist("files")]
-    results = deploy_files(runtime(), uploads, caller)
+    results = deploy_files(service(), uploads, caller)
     deployed = [{"process_id": r.process_id, "version": r.version, "created": r.created} for r in results]
     return {"deployed": deployed}, 201 if any(r.created for r in results) else 200

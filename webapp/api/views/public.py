@@ -9,10 +9,11 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from engine import attachments, intake, tracking
-from engine.actors import COMPLAINANT
+from engine.complaints import intake, tracking
+from engine.core.actors import COMPLAINANT
+from engine.evidence import attachments
 from webapp.api import limits, security
-from webapp.api.context import attachment_policy, runtime
+from webapp.api.context import attachment_policy, service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
@@ -59,7 +60,7 @@ def submit_complaint(complaint: dict):
         def within(conn, created):
             record(conn, 201, _created.dump(created))
 
-        result = intake.submit(runtime(), complaint, caller, default_jurisdiction=jurisdiction, within=within)
+        result = intake.submit(service(), complaint, caller, default_jurisdiction=jurisdiction, within=within)
         return 201, _created.dump(result)
 
     who = caller.username if caller else "public"
@@ -74,7 +75,7 @@ def submit_complaint(complaint: dict):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def track(reference: str):
     """What the complainant may see: status, stage, key dates, the decision, and what they may send now."""
-    rt = runtime()
+    rt = service()
     tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     return tracking.view(rt, reference)
 
@@ -89,7 +90,7 @@ def track(reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def complainant_message(message: dict, reference: str):
     """Accept or reject the decision, send requested information, or withdraw the complaint."""
-    rt = runtime()
+    rt = service()
     tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     tracking.send(rt, reference, message["type"], message["text"], rt.clock.now())
     return tracking.view(rt, reference)
@@ -106,7 +107,7 @@ def complainant_message(message: dict, reference: str):
 @blp.doc(parameters=[TRACKING_TOKEN])
 def complainant_attachment(files: dict, reference: str):
     """Add an evidence file to the complaint (multipart field `file`)."""
-    rt = runtime()
+    rt = service()
     case_id = tracking.verify(rt.db, reference, request.headers.get("X-Tracking-Token"))
     upload = files["file"]
     return attachments.save(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from engine.runtime import queries
+from engine.cases import queries
 from webapp.api import security
-from webapp.api.context import runtime
+from webapp.api.context import service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
@@ -48,7 +48,7 @@ def inbox(filters: dict):
     if group is not None and group not in groups:
         return {"items": [], "total": 0, "page": page, "page_size": size}
     items, total = queries.task_page(
-        runtime(),
+        service(),
         groups=groups,
         username=caller.username,
         mine=filters.get("assignee") == "me",
@@ -66,7 +66,7 @@ def inbox(filters: dict):
 def task(task_id: str):
     """A ready task, its form definition and the values already known for the form."""
     security.actor(security.STAFF)
-    return queries.task_detail(runtime(), task_id)
+    return queries.task_detail(service(), task_id)
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])
@@ -74,7 +74,7 @@ def task(task_id: str):
 @_documented
 def claim(task_id: str):
     """Take the task: nobody else can complete it until you release it."""
-    return runtime().claim_task(task_id, security.actor(security.STAFF))
+    return service().claim_task(task_id, security.actor(security.STAFF))
 
 
 @blp.route("/<task_id>/release", methods=["POST"])
@@ -82,7 +82,7 @@ def claim(task_id: str):
 @_documented
 def release(task_id: str):
     """Give the task back to its group (the holder, or a supervisor)."""
-    return runtime().release_task(task_id, security.actor(security.STAFF))
+    return service().release_task(task_id, security.actor(security.STAFF))
 
 
 @blp.route("/<task_id>/assign", methods=["POST"])
@@ -92,7 +92,7 @@ def release(task_id: str):
 def assign(assignment: dict, task_id: str):
     """Supervisors: give the task to a member of its group; who, to whom and why are recorded."""
     caller = security.actor(security.STAFF)
-    return runtime().assign_task(task_id, assignment["assignee"], caller, assignment["reason"])
+    return service().assign_task(task_id, assignment["assignee"], caller, assignment["reason"])
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
@@ -108,6 +108,6 @@ def complete(completion: dict, task_id: str):
         def within(conn, _case_id, result):
             record(conn, 200, _summary.dump(result))
 
-        return 200, _summary.dump(runtime().complete_task(task_id, completion["data"], caller, within=within))
+        return 200, _summary.dump(service().complete_task(task_id, completion["data"], caller, within=within))
 
     return run_once("complete", caller.username, action)

@@ -1,0 +1,1 @@
+"""Running SpiffWorkflow: the one way the engine runs a workflow, restricted scripting, serialization."""

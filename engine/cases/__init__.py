@@ -1,0 +1,1 @@
+"""Cases: the case model, the store that loads and saves them, the case services, links, audit and queries."""

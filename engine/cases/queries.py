@@ -1,0 +1,399 @@
+"""Read models: what lists and detail pages show. Reads only; nothing here writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from typing import Any
+
+from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or_, select, union_all
+
+from engine.bpmn import workflow as wfx
+from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
+from engine.cases.tables import AuditEvent, Case
+from engine.core.errors import NotFound
+from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.task_forms import schema as forms
+
+DEADLINE = CaseDeadline.__table__
+
+
+def case_detail(service, reference: str) -> dict[str, Any]:
+    with service.db.read() as session:
+        row = session.execute(
+            select(*CASE_COLUMNS, CASE.c.created_at, CASE.c.updated_at, CASE.c.closed_at).where(
+                CASE.c.reference == reference
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no case with the reference {reference}")
+        work = service._load(session, row)
+        tasks = session.execute(
+            select(TASK).where(TASK.c.case_id == row.id).order_by(TASK.c.created_at)
+        ).all()
+        timers = session.execute(
+            select(TIMER).where(TIMER.c.case_id == row.id).order_by(TIMER.c.due_at)
+        ).all()
+        linked = session.execute(
+            select(Case.reference, Case.process_id, Case.status, Case.id).where(
+                (Case.parent_case_id == row.id) | (Case.id == (row.parent_case_id or -1))
+            )
+        ).all()
+        history = session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == row.id).order_by(AuditEvent.seq)
+        ).all()
+        case_deadlines = session.scalars(
+            select(CaseDeadline).where(CaseDeadline.case_id == row.id).order_by(CaseDeadline.due_at)
+        ).all()
+        pauses = session.scalars(
+            select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
+        ).all()
+    return {
+        "reference": row.reference,
+        "status": row.status,
+        "stage": row.stage,
+        "outcome": row.outcome,
+        "process_id": work.version.process_id,
+        "process_version": work.version.version,
+        "sla": {
+            "profile": row.sla_profile,
+            "calendar_version": row.sla_version,
+            "paused_since": row.paused_since,
+            "paused_seconds": row.paused_seconds,
+            "deadlines": [
+                {
+                    "name": d.name,
+                    "due_at": d.due_at,
+                    "regulatory": d.regulatory,
+                    "profile": d.profile,
+                    "calendar_version": d.calendar_version,
+                    "met_at": d.met_at,
+                    "breached_at": d.breached_at,
+                }
+                for d in case_deadlines
+            ],
+            "pauses": [
+                {"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at} for p in pauses
+            ],
+        },
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "closed_at": row.closed_at,
+        "data": (data := wfx.case_data(work.wf)),
+        "deemed_outcome": data.get("deemed_outcome"),  # engine.deadlines.outcomes
+        "deadline_extensions": data.get("sla_extensions") or {},  # engine.deadlines.extend
+        "waiting_for": sorted(wfx.waiting_messages(work.wf)),
+        "tasks": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "bpmn_id": t.bpmn_id,
+                "form": t.form_id,
+                "group": t.lane,
+                "assignee": t.assignee,
+                "due_at": t.due_at,
+            }
+            for t in tasks
+        ],
+        "timers": [
+            {
+                "id": t.id,
+                "bpmn_id": t.bpmn_id,
+                "due_at": t.due_at,
+                "interrupting": t.interrupting,
+                "kind": t.kind,
+                "deadline": t.deadline,
+            }
+            for t in timers
+        ],
+        "linked_cases": [
+            {
+                "reference": c.reference,
+                "process_id": c.process_id,
+                "status": c.status,
+                "relation": "parent" if c.id == row.parent_case_id else "child",
+            }
+            for c in linked
+        ],
+        "history": [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "task_id": e.task_id,
+                "element": e.element,
+                "status_before": e.status_before,
+                "status_after": e.status_after,
+                "detail": json.loads(e.detail),
+                "hash": e.hash,
+            }
+            for e in history
+        ],
+    }
+
+
+def list_tasks(
+    service,
+    *,
+    groups: frozenset[str] | None = None,
+    assignee: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = (
+        select(
+            TASK.c.id,
+            TASK.c.name,
+            TASK.c.bpmn_id,
+            TASK.c.form_id,
+            TASK.c.lane,
+            TASK.c.assignee,
+            TASK.c.due_at,
+            TASK.c.created_at,
+            CASE.c.reference,
+            CASE.c.status,
+            CASE.c.stage,
+        )
+        .join(CASE, CASE.c.id == TASK.c.case_id)
+        .order_by(TASK.c.due_at.is_(None), TASK.c.due_at, TASK.c.created_at)
+        .limit(limit)
+        .offset(offset)
+    )
+    if groups is not None:
+        query = query.where(TASK.c.lane.in_(sorted(groups)) | TASK.c.lane.is_(None))
+    if assignee is not None:
+        query = query.where(TASK.c.assignee == assignee)
+    with service.db.read() as session:
+        return [dict(r._mapping) for r in session.execute(query)]
+
+
+# --- pages for the API: lists with a total, filters that use indexes ------------------------------------
+
+_INBOX_COLUMNS = (
+    TASK.c.id,
+    TASK.c.name,
+    TASK.c.bpmn_id,
+    TASK.c.form_id,
+    TASK.c.lane,
+    TASK.c.assignee,
+    TASK.c.due_at,
+    TASK.c.created_at,
+    TASK.c.case_id,
+)
+
+
+def _lane_is(n: int, is_null: bool):
+    return TASK.c.lane.is_(None) if is_null else TASK.c.lane == bindparam(f"lane{n}")
+
+
+@functools.lru_cache(maxsize=64)
+def _inbox_statements(null_lanes: tuple[bool, ...], mine: bool, sqlite: bool):
+    """The count and page statements for one shape of inbox, built once (building them costs more than
+    running them); lanes, user, limit and offset are bound per call."""
+    me = bindparam("me")
+    holders = [TASK.c.assignee == me] if mine else [TASK.c.assignee.is_(None), TASK.c.assignee == me]
+    if mine:
+        holder = TASK.c.assignee == me
+    elif sqlite:
+        # SQLite, knowing nothing of the data, would read the assignee index and sort; wrapped in a function
+        # the condition cannot use an index, so it keeps to the inbox index.
+        holder = func.coalesce(TASK.c.assignee, "").in_([literal(""), me])
+    else:
+        # PostgreSQL estimates the plain condition from its statistics and picks the inbox index by itself.
+        holder = or_(TASK.c.assignee.is_(None), TASK.c.assignee == me)
+    want = bindparam("want", type_=Integer)
+    counts = union_all(
+        *[
+            select(func.count().label("n")).select_from(TASK).where(_lane_is(n, null), who)
+            for n, null in enumerate(null_lanes)
+            for who in holders
+        ]
+    )
+    parts = []
+    for n, null in enumerate(null_lanes):
+        lane = _lane_is(n, null)
+        parts.append(
+            select(*_INBOX_COLUMNS, literal(0).label("undated"))
+            .where(lane, holder, TASK.c.due_at.is_not(None))
+            .order_by(TASK.c.lane, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            .limit(want)
+        )
+        parts.append(
+            select(*_INBOX_COLUMNS, literal(1).label("undated"))
+            .where(lane, holder, TASK.c.due_at.is_(None))
+            # The index's whole order: PostgreSQL does not treat `IS NULL` columns as fixed when it
+            # matches an ORDER BY to an index, so naming them keeps it from sorting the lane.
+            .order_by(TASK.c.lane, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            .limit(want)
+        )
+    merged = union_all(*[p.subquery().select() for p in parts]).subquery()
+    page = (
+        select(merged)
+        .order_by(merged.c.undated, merged.c.due_at, merged.c.created_at, merged.c.id)
+        .limit(bindparam("size", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+    )
+    return counts, page
+
+
+_INBOX_CASES = select(CASE.c.id, CASE.c.reference, CASE.c.status, CASE.c.stage).where(
+    CASE.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def task_page(
+    service,
+    *,
+    groups: frozenset[str],
+    username: str,
+    mine: bool = False,
+    group: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
+
+    "May work on": the task's lane is one of `groups` (or it has no lane) and nobody else holds it; `mine`
+    keeps only the caller's own. Each lane is read on its own, in the order of `ix_task_inbox` (lane, due
+    time, creation), so a page costs the same at a hundred tasks or a million whatever the database knows
+    about its data; the lanes' first rows are merged in one statement. The total counts ranges of the
+    covering index (lane, assignee).
+    """
+    lanes: list[str | None] = [group] if group is not None else [*sorted(groups), None]
+    counts, page_query = _inbox_statements(tuple(lane is None for lane in lanes), mine, service.db.is_sqlite)
+    offset = (page - 1) * page_size
+    params: dict[str, Any] = {f"lane{n}": lane for n, lane in enumerate(lanes) if lane is not None}
+    params.update(me=username, want=offset + page_size, size=page_size, skip=offset)
+    with service.db.reading() as conn:
+        total = sum(conn.execute(counts, params).scalars())
+        if offset >= total:
+            return [], total
+        rows = conn.execute(page_query, params).all()
+        cases = {r.id: r for r in conn.execute(_INBOX_CASES, {"ids": list({r.case_id for r in rows})})}
+    items = []
+    for r in rows:
+        case = cases[r.case_id]
+        item = {k: v for k, v in r._mapping.items() if k not in ("undated", "case_id")}
+        items.append({**item, "reference": case.reference, "status": case.status, "stage": case.stage})
+    return items, total
+
+
+def task_detail(service, task_id: str) -> dict[str, Any]:
+    """A ready task with its form definition and the values the case already has for the form's fields."""
+    with service.db.reading() as conn:
+        row = conn.execute(
+            select(
+                *CASE_COLUMNS,
+                TASK.c.id.label("task_id"),
+                TASK.c.name,
+                TASK.c.bpmn_id.label("task_bpmn_id"),
+                TASK.c.form_id,
+                TASK.c.lane,
+                TASK.c.assignee,
+                TASK.c.due_at,
+                TASK.c.created_at,
+            )
+            .join(TASK, TASK.c.case_id == CASE.c.id)
+            .where(TASK.c.id == task_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no ready task {task_id}")
+        work = service._load(conn, row)
+    task = wfx.find_task(work.wf, task_id)
+    data = dict(task.data) if task is not None else wfx.case_data(work.wf)
+    definition = work.version.forms.get(row.form_id) if row.form_id else None
+    return {
+        "id": row.task_id,
+        "name": row.name,
+        "bpmn_id": row.task_bpmn_id,
+        "case": row.reference,
+        "case_status": row.status,
+        "stage": row.stage,
+        "form": row.form_id,
+        "group": row.lane,
+        "assignee": row.assignee,
+        "due_at": row.due_at,
+        "created_at": row.created_at,
+        "form_definition": definition,
+        "values": forms.prefill(definition, data) if definition else {},
+    }
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_cases(
+    service,
+    *,
+    now: dt.datetime,
+    status: str | None = None,
+    stage: str | None = None,
+    group: str | None = None,
+    assignee: str | None = None,
+    overdue: bool | None = None,
+    text: str | None = None,
+    process_id: str | None = None,
+    case_ids: list[int] | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """Cases for staff lists, newest first, with the total; each filter is one indexed condition.
+
+    `group` and `assignee` look at the case's open tasks; `overdue` means an open task past its due time or
+    an SLA deadline past due and not met; `text` searches the reference and the summary fields.
+    """
+    conds = []
+    if status:
+        conds.append(CASE.c.status == status)
+    if stage:
+        conds.append(CASE.c.stage == stage)
+    if process_id:
+        conds.append(CASE.c.process_id == process_id)
+    if case_ids is not None:
+        conds.append(CASE.c.id.in_(case_ids or [-1]))
+    if group:
+        conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.lane == group))
+    if assignee:
+        conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.assignee == assignee))
+    if overdue is not None:
+        late = or_(
+            exists().where(TASK.c.case_id == CASE.c.id, TASK.c.due_at < now),
+            exists().where(
+                DEADLINE.c.case_id == CASE.c.id, DEADLINE.c.due_at < now, DEADLINE.c.met_at.is_(None)
+            ),
+        )
+        conds.append(and_(late, CASE.c.closed_at.is_(None)) if overdue else not_(late))
+    if text:
+        pattern = _like(text.strip())
+        conds.append(
+            or_(
+                func.lower(CASE.c.reference).like(pattern, escape="\\"),
+                func.lower(CASE.c.summary).like(pattern, escape="\\"),
+            )
+        )
+    columns = (
+        CASE.c.reference,
+        CASE.c.process_id,
+        CASE.c.status,
+        CASE.c.stage,
+        CASE.c.outcome,
+        CASE.c.summary,
+        CASE.c.created_at,
+        CASE.c.updated_at,
+        CASE.c.closed_at,
+    )
+    query = (
+        select(*columns)
+        .where(*conds)
+        .order_by(CASE.c.created_at.desc(), CASE.c.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    with service.db.reading() as conn:
+        total = conn.scalar(select(func.count()).select_from(CASE).where(*conds)) or 0
+        rows = conn.execute(query).all() if total else []
+    return [{**r._mapping, "summary": json.loads(r.summary or "{}")} for r in rows], total

@@ -1,0 +1,466 @@
+"""The case services: one method per thing a person (or a timer) does to a case.
+
+Each call reads what it needs without holding a lock, runs the workflow in memory, then writes everything in
+one short transaction whose case UPDATE is checked against the version it read. A second writer of the same
+case gets ConflictError, never a lost update; a failure anywhere leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.bpmn import workflow as wfx
+from engine.bpmn.serialization import TYPE_KEY, load_state, misread_keys
+from engine.cases import routing
+from engine.cases.references import new_reference
+from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
+from engine.core.actors import SYSTEM, Actor
+from engine.core.clock import Clock, SystemClock
+from engine.core.errors import (
+    ConflictError,
+    FormInvalid,
+    MessageNotExpected,
+    NotFound,
+    PermissionDenied,
+    TaskNotReady,
+)
+from engine.deadlines import bookkeeping as sla
+from engine.deadlines import compute as deadlines
+from engine.identity.tables import Membership, User
+from engine.letters import queue as notify
+from engine.registry.specs import LoadedVersion, SpecCache
+from engine.store import hot
+from engine.store.db import Database
+from engine.task_forms import schema as forms
+
+_SELECT_TASK = (
+    select(
+        *CASE_COLUMNS,
+        TASK.c.id.label("task_id"),
+        TASK.c.lane,
+        TASK.c.assignee,
+        TASK.c.form_id,
+        TASK.c.bpmn_id.label("task_bpmn_id"),
+    )
+    .join(TASK, TASK.c.case_id == CASE.c.id)
+    .where(TASK.c.id == bindparam("task_id"))
+)
+_SELECT_TIMER = (
+    select(
+        *CASE_COLUMNS,
+        TIMER.c.id.label("timer_id"),
+        TIMER.c.due_at,
+        TIMER.c.bpmn_id.label("timer_bpmn_id"),
+        TIMER.c.kind,
+        TIMER.c.deadline,
+        TIMER.c.interrupting,
+    )
+    .join(TIMER, TIMER.c.case_id == CASE.c.id)
+    .where(TIMER.c.id == bindparam("timer_id"))
+)
+_SELECT_CASE = select(*CASE_COLUMNS).where(CASE.c.reference == bindparam("reference"))
+
+# Extra writes that must commit with the case: (connection, case id, result) -> None.
+Within = Callable[[Connection, int, "CaseResult"], None]
+
+RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days"})
+
+
+@dataclass
+class TaskView:
+    id: str
+    name: str
+    bpmn_id: str
+    form_id: str | None
+    lane: str | None
+    assignee: str | None = None
+    due_at: dt.datetime | None = None
+
+
+@dataclass
+class CaseResult:
+    """What a write service reports back: the case as it now stands."""
+
+    reference: str
+    status: str
+    stage: str | None
+    outcome: str | None
+    process_id: str
+    process_version: int
+    tasks: list[TaskView] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "status": self.status,
+            "stage": self.stage,
+            "outcome": self.outcome,
+            "process_id": self.process_id,
+            "process_version": self.process_version,
+            "tasks": [t.__dict__ for t in self.tasks],
+            "linked_cases": self.linked,
+        }
+
+
+class _ReferenceTaken(Exception):
+    """A new case drew a reference that exists already (about once in a trillion draws)."""
+
+
+def _fresh_on_collision(method: Callable) -> Callable:
+    """Run the whole service call again from the database when a new case's reference was taken.
+
+    Nothing was committed, and the in-memory cases of the failed attempt are thrown away: the retry reads,
+    runs and draws anew, so no letter, audit event or linked case of the first attempt survives twice.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for _attempt in range(3):
+            try:
+                return method(*args, **kwargs)
+            except _ReferenceTaken:
+                continue
+        raise ConflictError("could not allocate a unique case reference; try again")
+
+    return wrapper
+
+
+class CaseService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        specs: SpecCache | None = None,
+        sla_profiles: str | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.specs = specs or SpecCache()
+        self.sla_profiles = sla_profiles
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _running(self, work: CaseWork):
+        """Run `work`'s workflow with this call's clock, and `deadline()` bound to the case's clock pauses."""
+        profiles = self.sla_profiles
+        clock = self.clock
+
+        def deadline(data: Mapping[str, Any], name: str) -> dt.datetime:
+            return deadlines.due(data, name, clock.now(), profiles, sla.paused_total(work, clock.now()))
+
+        return wfx.running(clock, work.reference, deadline)
+
+    def _load(self, session: Session | Connection, row) -> CaseWork:
+        version = self.specs.get(session, row.process_version_id)
+        wf = load_state(
+            row.state, version.spec, version.subprocess_specs, row.serializer_version, version.spec_json
+        )
+        return CaseWork.from_row(row, version, wfx.attach(wf))
+
+    def _result(self, work: CaseWork) -> CaseResult:
+        tasks = [TaskView(t.id, t.name, t.bpmn_id, t.form_id, t.lane) for t in work.before_tasks.values()]
+        return CaseResult(
+            work.reference,
+            work.status or "open",
+            work.stage,
+            work.outcome,
+            work.version.process_id,
+            work.version.version,
+            tasks,
+            list(work.linked),
+        )
+
+    @staticmethod
+    def _check_data(data: Any) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise FormInvalid({"_schema": ["Expected an object of field values."]})
+        bad = {
+            k: ["This name is reserved."]
+            for k in data
+            if not isinstance(k, str) or k.startswith("_") or k in RESERVED_KEYS or not k.isidentifier()
+        }
+        clean = dict(data)
+        bad.update(_unstorable(clean))
+        if bad:
+            raise FormInvalid(bad)
+        return clean
+
+    def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
+        if form_id and form_id in version.forms:
+            return forms.validate_submission(version.forms[form_id], data)
+        return self._check_data(data)
+
+    # --- starting ---------------------------------------------------------------------------------------
+
+    @_fresh_on_collision
+    def start_case(
+        self,
+        process_id: str,
+        data: Mapping[str, Any] | None,
+        actor: Actor,
+        *,
+        validate_start_form: bool = True,
+        within: Within | None = None,
+    ) -> CaseResult:
+        """Start a case of the newest version of a process, with the start event's form data.
+
+        `within(conn, case_id, result)` writes what belongs with the new case (a complainant's tracking token)
+        in the same transaction, so a crash never leaves one without the other.
+        """
+        with self.db.reading() as conn:
+            version, case_id = self.specs.latest_for_new_case(conn, process_id)
+        start_form = next(
+            (
+                m.get("form")
+                for m in version.elements.values()
+                if m.get("type") == "startEvent" and m.get("form")
+            ),
+            None,
+        )
+        clean = self._validated(version, start_form if validate_start_form else None, data or {})
+        work = self._new_case(version, clean, actor.username)
+        work.drawn_id = case_id
+        with self._running(work):
+            wfx.run(work.wf)
+        work.record(actor.username, "start", data=clean)
+        return self._commit([work], within)
+
+    def _new_case(
+        self, version: LoadedVersion, data: dict[str, Any], created_by: str, parent: CaseWork | None = None
+    ) -> CaseWork:
+        now = self.clock.now()
+        reference = new_reference(version.reference_prefix, now)
+        data = {**data, "case_reference": reference}
+        data.setdefault("received_at", now.isoformat())
+        wf = wfx.new_workflow(version, data)
+        work = CaseWork(version=version, wf=wf, reference=reference, created_by=created_by)
+        if parent is not None:
+            work.parent_case_id = parent.id
+        return work
+
+    # --- the unit of work --------------------------------------------------------------------------------
+
+    def _commit(self, works: list[CaseWork], within: Within | None = None) -> CaseResult:
+        """Route what the cases threw, then save every touched case in one transaction."""
+        first = works[0]
+        try:
+            with self.db.transaction() as conn:
+                touched = routing.route(self, conn, list(works))
+                now = self.clock.now()
+                for work in touched:
+                    for template, params in work.staff_notices:
+                        notify.staff_notice(conn, work, template, now, **params)
+                    work.staff_notices = []
+                    save(conn, work, now, self.sla_profiles)
+                result = self._result(first)
+                if within is not None:
+                    within(conn, first.id, result)
+            return result
+        except IntegrityError as exc:
+            if "reference" in str(exc.orig).lower():
+                raise _ReferenceTaken() from exc
+            raise
+
+    def _read_task(self, task_id: str):
+        with self.db.reading() as conn:
+            row = hot.first(conn, _SELECT_TASK, {"task_id": task_id})
+            if row is None:
+                raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
+            return row, self._load(conn, row)
+
+    @_fresh_on_collision
+    def complete_task(
+        self, task_id: str, data: Mapping[str, Any] | None, actor: Actor, *, within: Within | None = None
+    ) -> CaseResult:
+        """Validate the form, complete the task as `actor`, run the process on to its next wait.
+
+        `within(conn, case_id, result)` runs inside the same transaction (an idempotency record, say).
+        """
+        row, work = self._read_task(task_id)
+        if not actor.in_group(row.lane):
+            raise PermissionDenied(f"only members of the group '{row.lane}' may work on this task")
+        if row.assignee and row.assignee != actor.username:
+            raise ConflictError(f"this task is held by {row.assignee}")
+        clean = self._validated(work.version, row.form_id, data or {})
+        task = wfx.find_task(work.wf, task_id)
+        if task is None or task.state != wfx.TaskState.READY:
+            raise TaskNotReady(f"task {task_id} is not waiting for work any more")
+        with self._running(work):
+            task.data.update(clean)
+            task.run()
+            wfx.run(work.wf)
+        work.record(
+            actor.username,
+            "complete_task",
+            task_id,
+            row.task_bpmn_id,
+            data=clean,
+            claimed=None if row.assignee else actor.username,
+        )
+        return self._commit([work], within)
+
+    def claim_task(self, task_id: str, actor: Actor) -> CaseResult:
+        return self._set_assignee(task_id, actor, actor.username, "claim")
+
+    def release_task(self, task_id: str, actor: Actor) -> CaseResult:
+        return self._set_assignee(task_id, actor, None, "release")
+
+    def assign_task(self, task_id: str, assignee: str, actor: Actor, reason: str = "") -> CaseResult:
+        """A supervisor gives a task to a member of its group; from, to, who and why are recorded."""
+        if not actor.is_supervisor:
+            raise PermissionDenied("only supervisors may assign tasks to others")
+        if not (reason or "").strip():
+            raise FormInvalid({"reason": ["Say why the task is reassigned."]})
+        return self._set_assignee(task_id, actor, assignee, "assign", reason=reason.strip())
+
+    def _set_assignee(
+        self, task_id: str, actor: Actor, assignee: str | None, action: str, reason: str = ""
+    ) -> CaseResult:
+        row, work = self._read_task(task_id)
+        if action == "claim":
+            if not actor.in_group(row.lane):
+                raise PermissionDenied(f"only members of the group '{row.lane}' may claim this task")
+            if row.assignee == actor.username:
+                return self._result(work)
+            if row.assignee:
+                raise ConflictError(f"this task is already held by {row.assignee}")
+        elif action == "release":
+            if row.assignee is None:
+                return self._result(work)
+            if row.assignee != actor.username and not actor.is_supervisor:
+                raise PermissionDenied(
+                    f"this task is held by {row.assignee}; only they or a supervisor may release it"
+                )
+        elif assignee is not None and row.lane is not None:
+            with self.db.read() as session:
+                member = session.scalar(
+                    select(Membership.user_id)
+                    .join(Membership.user)
+                    .where(Membership.group_id == row.lane)
+                    .where(User.username == assignee)
+                )
+            if member is None:
+                raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{row.lane}'."]})
+        work.record(
+            actor.username,
+            action,
+            task_id,
+            row.task_bpmn_id,
+            **{"from": row.assignee, "to": assignee},
+            **({"reason": reason} if reason else {}),
+        )
+        with self.db.transaction() as conn:
+            # The case before the task, the order every writer of a case takes their locks in: the other
+            # way round, a claim racing a completion deadlocks on PostgreSQL.
+            save(conn, work, self.clock.now(), self.sla_profiles)
+            result = conn.execute(
+                update(TASK)
+                .where(TASK.c.id == task_id, _same_assignee(row.assignee))
+                .values(assignee=assignee)
+            )
+            if result.rowcount != 1:
+                raise ConflictError("the task changed hands in the meantime; reload it")
+        return self._result(work)
+
+    # --- messages and timers ------------------------------------------------------------------------------
+
+    @_fresh_on_collision
+    def deliver_message(self, reference: str, name: str, payload: Any, actor: Actor) -> CaseResult:
+        """A named BPMN message reaches the case: the complainant replied, a provider reported, ..."""
+        unstorable = _unstorable(payload)
+        if unstorable:
+            raise FormInvalid({f"payload.{k}": v for k, v in unstorable.items()})
+        work = self._read_case(reference)
+        with self._running(work):
+            wfx.deliver(work.wf, name, payload if payload is not None else {})
+            wfx.run(work.wf)
+        work.record(actor.username, "message", element=name, payload=payload)
+        return self._commit([work])
+
+    def withdraw(self, reference: str, actor: Actor, reason: str = "") -> CaseResult:
+        """Withdrawal is just the `withdraw` message; the process decides what it means where it stands."""
+        try:
+            return self.deliver_message(
+                reference, "withdraw", {"reason": reason, "by": actor.username}, actor
+            )
+        except MessageNotExpected:
+            raise MessageNotExpected(f"case {reference} cannot be withdrawn at this point") from None
+
+    @_fresh_on_collision
+    def fire_timer(self, timer_id: str, actor: Actor = SYSTEM) -> CaseResult | None:
+        """Fire a due timer; None when its case has moved on (the stale index row is dropped)."""
+        with self.db.reading() as conn:
+            row = hot.first(conn, _SELECT_TIMER, {"timer_id": timer_id})
+            if row is None:
+                return None
+            work = self._load(conn, row)
+        now = self.clock.now()
+        if row.due_at > now:
+            raise ConflictError(f"timer {timer_id} is not due until {row.due_at.isoformat()}")
+        if row.kind == "warning":
+            return self._warn(work, row, actor, now)
+        task = wfx.find_task(work.wf, timer_id)
+        if task is None or task.state != wfx.TaskState.WAITING:
+            with self.db.transaction() as conn:
+                conn.execute(TIMER.delete().where(TIMER.c.id == timer_id))
+            return None
+        deferred = sla.defer_paused(work, now, self.sla_profiles) if work.version.has_sla else []
+        if deferred:
+            work.record(
+                actor.username,
+                "deadline_deferred",
+                timer_id,
+                row.timer_bpmn_id,
+                elements=deferred,
+                reason="the clock is paused while the case waits for the complainant",
+            )
+            if row.timer_bpmn_id in deferred:
+                return self._commit([work])
+        with self._running(work):
+            work.wf.refresh_timers()
+            wfx.run(work.wf)
+        # The firing is recorded when the case is saved, with every other timer that fired in this unit.
+        work.timer_actor = actor.username
+        return self._commit([work])
+
+    def _warn(self, work: CaseWork, row, actor: Actor, now: dt.datetime) -> CaseResult:
+        """The engine's early warning of a deadline: tell the people on the case; the process is untouched."""
+        work.record(actor.username, "deadline_warning", element=row.timer_bpmn_id, deadline=row.deadline)
+        work.drop_timers.append(row.timer_id)
+        work.staff_notices.append(("deadline_warning", {"deadline": row.deadline}))
+        return self._commit([work])
+
+    def _read_case(self, reference: str) -> CaseWork:
+        with self.db.reading() as conn:
+            row = hot.first(conn, _SELECT_CASE, {"reference": reference})
+            if row is None:
+                raise NotFound(f"no case with the reference {reference}")
+            return self._load(conn, row)
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def case_detail(self, reference: str) -> dict[str, Any]:
+        """Everything staff may see of a case: data, open tasks, timers, links and history."""
+        from engine.cases.queries import case_detail
+
+        return case_detail(self, reference)
+
+
+def _unstorable(data: Any) -> dict[str, list[str]]:
+    return {
+        path: [f"'{TYPE_KEY}' cannot be a name in case data: stored cases keep it for themselves."]
+        for path in misread_keys(data)
+    }
+
+
+def _same_assignee(assignee: str | None):
+    return TASK.c.assignee.is_(None) if assignee is None else TASK.c.assignee == assignee

@@ -1,0 +1,92 @@
+"""Cases and their indexes.
+
+The workflow state of a case is the truth; `task` is an index derived from it on every save, so an inbox
+is one indexed query instead of a scan of workflow states. `audit_event` is the hash-chained trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+import engine.registry.tables  # noqa: F401  (a case names its `process_version`)
+from engine.store.base import Base
+from engine.store.types import UTCDateTime
+
+
+class Case(Base):
+    """A complaint or dispute instance: its workflow state plus the few facts lists and filters need."""
+
+    __tablename__ = "case"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    stage: Mapped[str | None] = mapped_column(String(80), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    # zlib-compressed JSON of the SpiffWorkflow instance, without the spec (that lives on the version).
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock
+    last_hash: Mapped[str] = mapped_column(String(64))  # head of the audit hash chain
+    parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    open_children: Mapped[int] = mapped_column(Integer, default=0)  # linked cases still running
+    summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON: a few fields for lists and search
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    # SLA: the profile in force and the version of its calendar, kept so that a later calendar edit never
+    # rewrites past due dates; the clock pause in progress (if any) and the paused time so far.
+    sla_profile: Mapped[str | None] = mapped_column(String(80))
+    sla_version: Mapped[str | None] = mapped_column(String(40))
+    paused_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Task(Base):
+    """A ready user task, indexed for inboxes. `id` is SpiffWorkflow's task id."""
+
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_lane_assignee", "lane", "assignee"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(400), default="")
+    form_id: Mapped[str | None] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(80))
+    assignee: Mapped[str | None] = mapped_column(String(80), index=True)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Append-only record of every state change, hash-chained per case so tampering shows."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element: Mapped[str | None] = mapped_column(String(200))
+    status_before: Mapped[str | None] = mapped_column(String(40))
+    status_after: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+# The task inbox reads each lane's ready tasks due-first, oldest-first, a page at a time: with this index a
+# page is read in index order instead of sorting every task of the lane (engine.cases.queries.task_page).
+_TASK = Task.__table__
+Index("ix_task_inbox", _TASK.c.lane, _TASK.c.due_at, _TASK.c.created_at, _TASK.c.id)

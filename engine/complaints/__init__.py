@@ -1,0 +1,1 @@
+"""Complaint-specific services: intake from the public and staff, tracking by the complainant."""

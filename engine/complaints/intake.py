@@ -1,0 +1,118 @@
+"""Complaint intake: the public complaint payload becomes the start data of `complaint_handling`.
+
+The API's body is a stable contract for other systems; the intake form (`forms/complaint_intake.json`) is
+what process owners edit. This module is the one place that maps one onto the other, in both directions:
+values go to the form's keys, and the form's validation errors come back under the API's field names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from engine.cases.service import CaseService
+from engine.complaints import tracking
+from engine.core.actors import COMPLAINANT, Actor
+from engine.core.errors import FormInvalid
+from engine.task_forms.schema import input_fields
+
+PROCESS_ID = "complaint_handling"
+START_FORM = "complaint_intake"
+# API field path -> intake form key. Paths not listed map to the form key of the same name.
+ALIASES = {
+    "complainant.address": "complainant.postal_address",
+    "representative.address": "representative.postal_address",
+    "accessibility_needs": "complainant.accessibility_needs",
+    "consent": "consent_to_process",
+}
+STAFF_ONLY = ("received_at", "received_by")
+
+
+def flatten(payload: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in payload.items():
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, dt.date | dt.datetime):
+            flat[f"{prefix}{key}"] = value.isoformat()  # the form validates text, as a browser sends it
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _form_keys(service: CaseService) -> frozenset[str] | None:
+    with service.db.reading() as conn:
+        version = service.specs.latest(conn, PROCESS_ID)
+    form = version.forms.get(START_FORM)
+    if form is None:
+        return None
+    return frozenset(c["key"] for c in input_fields(form))
+
+
+def start_data(
+    payload: Mapping[str, Any], form_keys: frozenset[str] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Form keys and values (nested) for the start event, and the reverse map of keys to API paths."""
+    data: dict[str, Any] = {}
+    back = {key: path for path, key in ALIASES.items()}
+    unknown: dict[str, list[str]] = {}
+    for path, value in flatten(payload).items():
+        key = ALIASES.get(path, path)
+        if form_keys is not None and key not in form_keys:
+            unknown[path] = ["The complaint process in use does not collect this field."]
+            continue
+        back[key] = path
+        node = data
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    if unknown:
+        raise FormInvalid(unknown)
+    return data, back
+
+
+def submit(
+    service: CaseService,
+    payload: Mapping[str, Any],
+    actor: Actor | None,
+    *,
+    default_jurisdiction: str | None = None,
+    within: Callable[[Any, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Start a complaint and give the complainant a tracking token.
+
+    `actor` is the staff member logging a phone call, letter or visit, or None for the public; only staff
+    may say when and by whom a complaint was received.
+    """
+    payload = dict(payload)
+    if actor is None:
+        refused = {f: ["Only staff may set this field."] for f in STAFF_ONLY if payload.get(f) is not None}
+        if refused:
+            raise FormInvalid(refused)
+    payload.setdefault("channel", "web")
+    if default_jurisdiction and not payload.get("jurisdiction"):
+        payload["jurisdiction"] = default_jurisdiction
+    if payload.get("received_at") is None:
+        payload["received_at"] = service.clock.now().isoformat()
+    if actor is not None and not payload.get("received_by"):
+        payload["received_by"] = actor.username
+    payload = {k: v for k, v in payload.items() if v is not None}
+    data, back = start_data(payload, _form_keys(service))
+    issued: list[str] = []
+
+    def with_token(conn, case_id: int, result) -> None:
+        # The token is written in the case's own transaction: never a complaint nobody can track. `within`
+        # gets the answer in that transaction too (an Idempotency-Key's stored answer).
+        issued.append(tracking.issue_in(conn, service.clock, case_id))
+        if within is not None:
+            within(
+                conn, {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}
+            )
+
+    try:
+        result = service.start_case(PROCESS_ID, data, actor or COMPLAINANT, within=with_token)
+    except FormInvalid as exc:
+        raise FormInvalid({back.get(k, k): v for k, v in exc.errors.items()}, exc.detail) from None
+    return {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}

@@ -1,0 +1,1 @@
+"""What every slice shares: who acts (actors), the one access policy, time (clock) and domain errors."""

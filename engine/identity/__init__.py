@@ -1,0 +1,1 @@
+"""Who people are: users, groups and roles, passwords, API tokens."""

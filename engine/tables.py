@@ -1,0 +1,35 @@
+"""Every slice's tables, imported together so `Base.metadata` describes the whole schema.
+
+Migrations, `db upgrade` checks and tests need the complete metadata; the engine's services import only the
+tables of their own slice and the slices they call.
+"""
+
+from engine.cases.tables import AuditEvent, Case, Task
+from engine.complaints.tables import CaseTracking
+from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.evidence.tables import Attachment
+from engine.idempotency.tables import IdempotencyRecord
+from engine.identity.tables import ApiToken, Group, Membership, User
+from engine.letters.tables import Outbox
+from engine.registry.tables import ProcessVersion
+from engine.store.base import Base
+from engine.timers.tables import Timer
+
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "CaseDeadline",
+    "CasePause",
+    "CaseTracking",
+    "Group",
+    "IdempotencyRecord",
+    "Membership",
+    "Outbox",
+    "ProcessVersion",
+    "Task",
+    "Timer",
+    "User",
+]
