@@ -102,11 +102,14 @@ def extend_deadline(
         errors["to_establish"] = ["Say what must still be established; the complainant's letter gives it."]
     if errors:
         raise FormInvalid(errors, "The extension needs more before it can be taken.")
-    if not deadlines.recomputable(data, name, service.sla_profiles):
-        raise ConflictError(f"'{name}' has not started yet (it counts from '{profile.rule(name).from_}')")
     now = service.clock.now()
     paused = sla.paused_total(work, now)
-    before = deadlines.due(data, name, now, service.sla_profiles, paused)
+    try:
+        if not deadlines.recomputable(data, name, service.sla_profiles):
+            raise ConflictError(f"'{name}' has not started yet (it counts from '{profile.rule(name).from_}')")
+        before = deadlines.due(data, name, now, service.sla_profiles, paused)
+    except (ValueError, KeyError) as exc:  # e.g. a case whose data lost its receipt time
+        raise WorkflowFailed(f"The case's deadline '{name}' cannot be computed: {exc}") from exc
     if before <= now:
         raise ConflictError(
             f"'{name}' passed at {before.isoformat()}; an extension must be decided and announced before it"
