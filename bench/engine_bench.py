@@ -171,9 +171,9 @@ def ensure_pg_database(url: str, name: str = "redressal_bench") -> str:
     """Use a database of its own so the benchmark never touches the test database."""
     from sqlalchemy import create_engine
 
-    from engine.store.db import _normalise
+    from engine.store.db import normalise_url
 
-    base = _normalise(url)
+    base = normalise_url(url)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})

@@ -62,8 +62,8 @@ def seed(service: CaseService, process_id: str, cases: int, batch: int = 1000) -
     while done < cases:
         works = []
         for _ in range(min(batch, cases - done)):
-            work = service._new_case(version, {}, SEEDER.username)
-            with service._running(work):
+            work = service.store.new(version, {}, SEEDER.username)
+            with service.store.running(work):
                 wfx.run(work.wf)
             work.record(SEEDER.username, "start", data={})
             works.append(work)

@@ -25,7 +25,7 @@ from sqlalchemy import select, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from engine.bpmn import fastconvert, serialization  # noqa: E402
+from engine.bpmn import serialization  # noqa: E402
 from engine.bpmn.serialization import (  # noqa: E402
     dump_state,
     load_state,
@@ -61,7 +61,7 @@ def measure(label: str, row, version, repeat: int) -> dict:
         return reference_load_state(row.state, version.spec, version.subprocess_specs)
 
     def cold_load():
-        serialization._FAST._ids = fastconvert._IdCache()  # as if this process had never seen the case
+        serialization.forget_cached_ids()  # as if this process had never seen the case
         return load()
 
     wf = load()

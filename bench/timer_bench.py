@@ -77,8 +77,8 @@ def seed(service: CaseService, total: int, due: int, batch: int = 500) -> None:
     while made < total:
         works = []
         for n in range(made, min(total, made + batch)):
-            work = service._new_case(version, {"timer_due": _due(n, due).isoformat()}, "bench")
-            with service._running(work):
+            work = service.store.new(version, {"timer_due": _due(n, due).isoformat()}, "bench")
+            with service.store.running(work):
                 wfx.run(work.wf)
             work.record("bench", "start")
             works.append(work)

@@ -165,6 +165,10 @@ class FastStateConverter:
         self.task_typename = registry.typenames[Task]
         self._ids = _IdCache()
 
+    def forget_ids(self) -> None:
+        """Start a fresh cache of parsed task ids."""
+        self._ids = _IdCache()
+
     def _id_cache(self) -> _IdCache:
         ids = self._ids
         if len(ids.uuids) > ids.LIMIT:

@@ -39,7 +39,7 @@ class ScriptRefused(SyntaxError):
 
 @dataclass
 class ScriptContext:
-    """What helpers may know about the case whose code is running (set by the service per service call)."""
+    """What helpers may know about the case whose code is running (set by the case service per call)."""
 
     clock: Clock = field(default_factory=SystemClock)
     case_reference: str | None = None

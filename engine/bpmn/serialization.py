@@ -86,6 +86,11 @@ _FULL = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 _FAST = FastStateConverter(REGISTRY)
 
 
+def forget_cached_ids() -> None:
+    """Drop the fast path's cache of parsed task ids, as if this process had never seen a case."""
+    _FAST.forget_ids()
+
+
 TYPE_KEY = "typename"
 
 

@@ -28,7 +28,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         ).first()
         if row is None:
             raise NotFound(f"no case with the reference {reference}")
-        work = service._load(session, row)
+        work = service.store.load(session, row)
         tasks = session.execute(
             select(TASK).where(TASK.c.case_id == row.id).order_by(TASK.c.created_at)
         ).all()
@@ -300,7 +300,7 @@ def task_detail(service, task_id: str) -> dict[str, Any]:
         ).first()
         if row is None:
             raise NotFound(f"no ready task {task_id}")
-        work = service._load(conn, row)
+        work = service.store.load(conn, row)
     task = wfx.find_task(work.wf, task_id)
     data = dict(task.data) if task is not None else wfx.case_data(work.wf)
     definition = work.version.forms.get(row.form_id) if row.form_id else None

@@ -6,21 +6,15 @@ and the dispute case it starts are saved in one transaction, linked both ways.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import Connection, select
 
 from engine.bpmn import workflow as wfx
-from engine.cases.store import CASE, CASE_COLUMNS, CaseWork
-from engine.core.errors import NotFound
+from engine.cases.store import CASE, CaseStore, CaseWork
 from engine.registry.specs import LoadedVersion
 from engine.registry.tables import ProcessVersion
 
-if TYPE_CHECKING:
-    from engine.cases.service import CaseService
 
-
-def route(service: CaseService, session: Connection, works: list[CaseWork]) -> list[CaseWork]:
+def route(store: CaseStore, session: Connection, works: list[CaseWork]) -> list[CaseWork]:
     """Deliver messages thrown by cases to their linked cases, or start the case a message starts.
 
     Returns every case touched, parents before the children started from them.
@@ -35,8 +29,8 @@ def route(service: CaseService, session: Connection, works: list[CaseWork]) -> l
         thrown = wfx.thrown_messages(work.wf)
         if work.wf.completed and work.open_children > 0 and not work.children_ended:
             work.children_ended = True
-            queue.extend(_end_children(service, session, work, by_id))
-        parent = _parent_of(service, session, work, by_id) if thrown or work.wf.completed else None
+            queue.extend(_end_children(store, session, work, by_id))
+        parent = _parent_of(store, session, work, by_id) if thrown or work.wf.completed else None
         if work.wf.completed and parent is not None and not work.closed_counted:
             work.closed_counted = True
             parent.open_children = max(0, parent.open_children - 1)
@@ -45,21 +39,21 @@ def route(service: CaseService, session: Connection, works: list[CaseWork]) -> l
                 touched.append(parent)
         for name, payload in thrown:
             if parent is not None and name in wfx.waiting_messages(parent.wf):
-                with service._running(parent):
+                with store.running(parent):
                     wfx.deliver(parent.wf, name, payload)
                     wfx.run(parent.wf)
                 parent.record("system", "message", element=name, source=work.reference)
                 if parent not in queue:
                     queue.append(parent)
                 continue
-            starter = _process_started_by(service, session, name)
+            starter = _process_started_by(store, session, name)
             if starter is None:
                 work.record("system", "message_undelivered", element=name)
                 continue
-            child = service._new_case(starter, {}, "system")
+            child = store.new(starter, {}, "system")
             child.parent_work = work
             child.parent_case_id = work.id
-            with service._running(child):
+            with store.running(child):
                 wfx.run(child.wf)
                 wfx.deliver(child.wf, name, payload)
                 wfx.run(child.wf)
@@ -72,7 +66,7 @@ def route(service: CaseService, session: Connection, works: list[CaseWork]) -> l
 
 
 def _end_children(
-    service: CaseService, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]
+    store: CaseStore, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]
 ) -> list[CaseWork]:
     """A case that ends withdraws the linked cases still running from it (its dispute, say)."""
     ended = []
@@ -82,11 +76,11 @@ def _end_children(
         )
     ).scalars()
     for child_id in ids:
-        child = by_id.get(child_id) or load_for_update(service, session, child_id)
+        child = by_id.get(child_id) or store.load_by_id(session, child_id)
         by_id[child_id] = child
         if "withdraw" not in wfx.waiting_messages(child.wf):
             continue
-        with service._running(child):
+        with store.running(child):
             wfx.deliver(child.wf, "withdraw", {"reason": f"case {work.reference} ended", "by": "system"})
             wfx.run(child.wf)
         child.record("system", "message", element="withdraw", source=work.reference)
@@ -95,7 +89,7 @@ def _end_children(
 
 
 def _parent_of(
-    service: CaseService, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]
+    store: CaseStore, session: Connection, work: CaseWork, by_id: dict[int, CaseWork]
 ) -> CaseWork | None:
     if work.parent_work is not None:
         return work.parent_work
@@ -103,12 +97,12 @@ def _parent_of(
         return None
     parent = by_id.get(work.parent_case_id)
     if parent is None:
-        parent = load_for_update(service, session, work.parent_case_id)
+        parent = store.load_by_id(session, work.parent_case_id)
         by_id[work.parent_case_id] = parent
     return parent
 
 
-def _process_started_by(service: CaseService, session: Connection, message: str) -> LoadedVersion | None:
+def _process_started_by(store: CaseStore, session: Connection, message: str) -> LoadedVersion | None:
     latest = session.execute(
         select(ProcessVersion.process_id, ProcessVersion.id).order_by(
             ProcessVersion.process_id, ProcessVersion.version.desc()
@@ -119,17 +113,7 @@ def _process_started_by(service: CaseService, session: Connection, message: str)
         if process_id in seen:
             continue
         seen.add(process_id)
-        version = service.specs.get(session, version_id)
+        version = store.specs.get(session, version_id)
         if message in version.message_starts:
             return version
     return None
-
-
-def load_for_update(service: CaseService, session: Connection, case_id: int) -> CaseWork:
-    row = session.execute(select(*CASE_COLUMNS).where(CASE.c.id == case_id)).first()
-    if row is None:
-        raise NotFound(f"linked case {case_id} no longer exists")
-    return service._load(session, row)
-
-
-# --- tasks --------------------------------------------------------------------------------------------

@@ -15,13 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from engine.bpmn import workflow as wfx
-from engine.bpmn.serialization import TYPE_KEY, load_state, misread_keys
+from engine.bpmn.serialization import TYPE_KEY, misread_keys
 from engine.cases import routing
-from engine.cases.references import new_reference
-from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER, CaseWork, save
+from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER, CaseStore, CaseWork, save
 from engine.core.actors import SYSTEM, Actor
 from engine.core.clock import Clock, SystemClock
 from engine.core.errors import (
@@ -33,7 +31,6 @@ from engine.core.errors import (
     TaskNotReady,
 )
 from engine.deadlines import bookkeeping as sla
-from engine.deadlines import compute as deadlines
 from engine.identity.tables import Membership, User
 from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
@@ -146,25 +143,9 @@ class CaseService:
         self.clock = clock or SystemClock()
         self.specs = specs or SpecCache()
         self.sla_profiles = sla_profiles
+        self.store = CaseStore(db, self.clock, self.specs, sla_profiles)
 
     # --- helpers ---------------------------------------------------------------------------------------
-
-    def _running(self, work: CaseWork):
-        """Run `work`'s workflow with this call's clock, and `deadline()` bound to the case's clock pauses."""
-        profiles = self.sla_profiles
-        clock = self.clock
-
-        def deadline(data: Mapping[str, Any], name: str) -> dt.datetime:
-            return deadlines.due(data, name, clock.now(), profiles, sla.paused_total(work, clock.now()))
-
-        return wfx.running(clock, work.reference, deadline)
-
-    def _load(self, session: Session | Connection, row) -> CaseWork:
-        version = self.specs.get(session, row.process_version_id)
-        wf = load_state(
-            row.state, version.spec, version.subprocess_specs, row.serializer_version, version.spec_json
-        )
-        return CaseWork.from_row(row, version, wfx.attach(wf))
 
     def _result(self, work: CaseWork) -> CaseResult:
         tasks = [TaskView(t.id, t.name, t.bpmn_id, t.form_id, t.lane) for t in work.before_tasks.values()]
@@ -227,34 +208,21 @@ class CaseService:
             None,
         )
         clean = self._validated(version, start_form if validate_start_form else None, data or {})
-        work = self._new_case(version, clean, actor.username)
+        work = self.store.new(version, clean, actor.username)
         work.drawn_id = case_id
-        with self._running(work):
+        with self.store.running(work):
             wfx.run(work.wf)
         work.record(actor.username, "start", data=clean)
-        return self._commit([work], within)
-
-    def _new_case(
-        self, version: LoadedVersion, data: dict[str, Any], created_by: str, parent: CaseWork | None = None
-    ) -> CaseWork:
-        now = self.clock.now()
-        reference = new_reference(version.reference_prefix, now)
-        data = {**data, "case_reference": reference}
-        data.setdefault("received_at", now.isoformat())
-        wf = wfx.new_workflow(version, data)
-        work = CaseWork(version=version, wf=wf, reference=reference, created_by=created_by)
-        if parent is not None:
-            work.parent_case_id = parent.id
-        return work
+        return self.commit([work], within)
 
     # --- the unit of work --------------------------------------------------------------------------------
 
-    def _commit(self, works: list[CaseWork], within: Within | None = None) -> CaseResult:
+    def commit(self, works: list[CaseWork], within: Within | None = None) -> CaseResult:
         """Route what the cases threw, then save every touched case in one transaction."""
         first = works[0]
         try:
             with self.db.transaction() as conn:
-                touched = routing.route(self, conn, list(works))
+                touched = routing.route(self.store, conn, list(works))
                 now = self.clock.now()
                 for work in touched:
                     for template, params in work.staff_notices:
@@ -270,12 +238,12 @@ class CaseService:
                 raise _ReferenceTaken() from exc
             raise
 
-    def _read_task(self, task_id: str):
+    def read_task(self, task_id: str):
         with self.db.reading() as conn:
             row = hot.first(conn, _SELECT_TASK, {"task_id": task_id})
             if row is None:
                 raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
-            return row, self._load(conn, row)
+            return row, self.store.load(conn, row)
 
     @_fresh_on_collision
     def complete_task(
@@ -285,7 +253,7 @@ class CaseService:
 
         `within(conn, case_id, result)` runs inside the same transaction (an idempotency record, say).
         """
-        row, work = self._read_task(task_id)
+        row, work = self.read_task(task_id)
         if not actor.in_group(row.lane):
             raise PermissionDenied(f"only members of the group '{row.lane}' may work on this task")
         if row.assignee and row.assignee != actor.username:
@@ -294,7 +262,7 @@ class CaseService:
         task = wfx.find_task(work.wf, task_id)
         if task is None or task.state != wfx.TaskState.READY:
             raise TaskNotReady(f"task {task_id} is not waiting for work any more")
-        with self._running(work):
+        with self.store.running(work):
             task.data.update(clean)
             task.run()
             wfx.run(work.wf)
@@ -306,7 +274,7 @@ class CaseService:
             data=clean,
             claimed=None if row.assignee else actor.username,
         )
-        return self._commit([work], within)
+        return self.commit([work], within)
 
     def claim_task(self, task_id: str, actor: Actor) -> CaseResult:
         return self._set_assignee(task_id, actor, actor.username, "claim")
@@ -325,7 +293,7 @@ class CaseService:
     def _set_assignee(
         self, task_id: str, actor: Actor, assignee: str | None, action: str, reason: str = ""
     ) -> CaseResult:
-        row, work = self._read_task(task_id)
+        row, work = self.read_task(task_id)
         if action == "claim":
             if not actor.in_group(row.lane):
                 raise PermissionDenied(f"only members of the group '{row.lane}' may claim this task")
@@ -380,11 +348,11 @@ class CaseService:
         if unstorable:
             raise FormInvalid({f"payload.{k}": v for k, v in unstorable.items()})
         work = self._read_case(reference)
-        with self._running(work):
+        with self.store.running(work):
             wfx.deliver(work.wf, name, payload if payload is not None else {})
             wfx.run(work.wf)
         work.record(actor.username, "message", element=name, payload=payload)
-        return self._commit([work])
+        return self.commit([work])
 
     def withdraw(self, reference: str, actor: Actor, reason: str = "") -> CaseResult:
         """Withdrawal is just the `withdraw` message; the process decides what it means where it stands."""
@@ -402,7 +370,7 @@ class CaseService:
             row = hot.first(conn, _SELECT_TIMER, {"timer_id": timer_id})
             if row is None:
                 return None
-            work = self._load(conn, row)
+            work = self.store.load(conn, row)
         now = self.clock.now()
         if row.due_at > now:
             raise ConflictError(f"timer {timer_id} is not due until {row.due_at.isoformat()}")
@@ -424,27 +392,27 @@ class CaseService:
                 reason="the clock is paused while the case waits for the complainant",
             )
             if row.timer_bpmn_id in deferred:
-                return self._commit([work])
-        with self._running(work):
+                return self.commit([work])
+        with self.store.running(work):
             work.wf.refresh_timers()
             wfx.run(work.wf)
         # The firing is recorded when the case is saved, with every other timer that fired in this unit.
         work.timer_actor = actor.username
-        return self._commit([work])
+        return self.commit([work])
 
     def _warn(self, work: CaseWork, row, actor: Actor, now: dt.datetime) -> CaseResult:
         """The engine's early warning of a deadline: tell the people on the case; the process is untouched."""
         work.record(actor.username, "deadline_warning", element=row.timer_bpmn_id, deadline=row.deadline)
         work.drop_timers.append(row.timer_id)
         work.staff_notices.append(("deadline_warning", {"deadline": row.deadline}))
-        return self._commit([work])
+        return self.commit([work])
 
     def _read_case(self, reference: str) -> CaseWork:
         with self.db.reading() as conn:
             row = hot.first(conn, _SELECT_CASE, {"reference": reference})
             if row is None:
                 raise NotFound(f"no case with the reference {reference}")
-            return self._load(conn, row)
+            return self.store.load(conn, row)
 
     # --- reading ------------------------------------------------------------------------------------------
 

@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import Connection, Row, bindparam, delete, insert, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from engine.bpmn import workflow as wfx
-from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state
+from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.cases.audit import GENESIS, event_hash
+from engine.cases.references import new_reference
 from engine.cases.tables import AuditEvent, Case, Task
-from engine.core.errors import ConflictError, WorkflowFailed
+from engine.core.clock import Clock
+from engine.core.errors import ConflictError, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
-from engine.deadlines import outcomes
+from engine.deadlines import compute, outcomes
 from engine.letters import queue as notify
 from engine.letters.tables import Outbox
-from engine.registry.specs import LoadedVersion
+from engine.registry.specs import LoadedVersion, SpecCache
 from engine.store import batch, hot
+from engine.store.db import Database
 from engine.timers.tables import Timer
 
 CASE = Case.__table__
@@ -443,3 +449,62 @@ def _lookup(data: dict[str, Any], path: str) -> Any:
             return None
         node = node.get(part)
     return node
+
+
+class CaseStore:
+    """The one public way to build, load, run and save a case.
+
+    Services, routing between cases, queries and seeding scripts all go through it, so a case is always read
+    with its cached spec, run with the call's clock and `deadline()` bound to its clock pauses, and written by
+    the same version-checked `save`.
+    """
+
+    def __init__(self, db: Database, clock: Clock, specs: SpecCache, sla_profiles: str | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.specs = specs
+        self.sla_profiles = sla_profiles
+
+    def load(self, conn: Connection | Session, row: Row) -> CaseWork:
+        """A case in work from a row read with `CASE_COLUMNS`: its workflow restored on its version's spec."""
+        version = self.specs.get(conn, row.process_version_id)
+        wf = load_state(
+            row.state, version.spec, version.subprocess_specs, row.serializer_version, version.spec_json
+        )
+        return CaseWork.from_row(row, version, wfx.attach(wf))
+
+    def load_by_id(self, conn: Connection, case_id: int) -> CaseWork:
+        """Read and load a case by its id inside a unit of work (no lock: `save` checks the lock version)."""
+        row = conn.execute(select(*CASE_COLUMNS).where(CASE.c.id == case_id)).first()
+        if row is None:
+            raise NotFound(f"linked case {case_id} no longer exists")
+        return self.load(conn, row)
+
+    def new(
+        self, version: LoadedVersion, data: dict[str, Any], created_by: str, parent: CaseWork | None = None
+    ) -> CaseWork:
+        """A new case of `version` with a fresh reference, not yet run and not yet saved."""
+        now = self.clock.now()
+        reference = new_reference(version.reference_prefix, now)
+        data = {**data, "case_reference": reference}
+        data.setdefault("received_at", now.isoformat())
+        work = CaseWork(
+            version=version, wf=wfx.new_workflow(version, data), reference=reference, created_by=created_by
+        )
+        if parent is not None:
+            work.parent_case_id = parent.id
+        return work
+
+    def running(self, work: CaseWork) -> AbstractContextManager[None]:
+        """Run `work`'s workflow with this call's clock, and `deadline()` bound to the case's clock pauses."""
+        profiles = self.sla_profiles
+        clock = self.clock
+
+        def deadline(data: Mapping[str, Any], name: str) -> dt.datetime:
+            return compute.due(data, name, clock.now(), profiles, sla.paused_total(work, clock.now()))
+
+        return wfx.running(clock, work.reference, deadline)
+
+    def save(self, conn: Connection, work: CaseWork) -> None:
+        """Write the case, its indexes, audit events and outbox rows; ConflictError if saved first."""
+        save(conn, work, self.clock.now(), self.sla_profiles)

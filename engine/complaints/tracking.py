@@ -93,7 +93,7 @@ def view(service: CaseService, reference: str) -> dict[str, Any]:
         ).first()
         if row is None:
             raise NotFound(NOT_FOUND)
-        work = service._load(conn, row)
+        work = service.store.load(conn, row)
         data = wfx.case_data(work.wf)
         due = _response_due(conn, row.id, data, service.clock.now(), service.sla_profiles)
     waiting = set(wfx.waiting_messages(work.wf)) if not work.wf.completed else set()

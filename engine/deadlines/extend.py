@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from engine.bpmn import workflow as wfx
+from engine.cases.store import CASE, CASE_COLUMNS
 from engine.core.actors import Actor
 from engine.core.errors import ConflictError, FormInvalid, NotFound, PermissionDenied, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
@@ -68,7 +69,7 @@ def extend_deadline(
         raise FormInvalid(
             {"reason": ["Say why the deadline is extended; the complainant's letter gives it."]}
         )
-    work = service._read_case(reference)
+    work = _read(service, reference)
     if work.status in _CLOSED:
         raise ConflictError(f"case {reference} is {work.status}; its deadlines cannot be extended")
     data = wfx.case_data(work.wf)
@@ -140,7 +141,21 @@ def extend_deadline(
     entry["due"] = after.isoformat()
     _rearm(work, name, now, service.sla_profiles, paused)
     work.record(actor.username, "deadline_extended", deadline=name, **entry)
-    _queue_letter(work, {**data, DATA_KEY: extended}, name, entry, now, service.sla_profiles, paused)
+    notify.complainant_letter(
+        work,
+        TEMPLATE,
+        {**data, DATA_KEY: extended},
+        now,
+        service.sla_profiles,
+        {
+            "deadline": name,
+            "new_due": entry["due"],
+            "previous_due": entry["previous_due"],
+            "reason": entry["reason"],
+            "to_establish": entry["to_establish"],
+        },
+        audit={"deadline": name},
+    )
 
     def move_record(conn: Connection, case_id: int, _result) -> None:
         conn.execute(
@@ -150,7 +165,7 @@ def extend_deadline(
             .values(due_at=after)
         )
 
-    service._commit([work], move_record)
+    service.commit([work], move_record)
     return {
         "reference": reference,
         "deadline": name,
@@ -160,6 +175,15 @@ def extend_deadline(
         "extensions_allowed": len(allowed),
         "extension": entry,
     }
+
+
+def _read(service, reference: str):
+    """The case as it stands, read without a lock (the commit's version check catches a second writer)."""
+    with service.db.reading() as conn:
+        row = conn.execute(select(*CASE_COLUMNS).where(CASE.c.reference == reference)).first()
+        if row is None:
+            raise NotFound(f"no case with the reference {reference}")
+        return service.store.load(conn, row)
 
 
 def _approver_problem(service, approver: str | None, actor: Actor) -> str | None:
@@ -187,33 +211,3 @@ def _rearm(work, name: str, now: dt.datetime, profiles: str | None, paused: dt.t
             task.internal_data["event_value"] = deadlines.due(
                 task.data, name, now, profiles, paused
             ).isoformat()
-
-
-def _queue_letter(
-    work,
-    data: dict[str, Any],
-    name: str,
-    entry: dict[str, Any],
-    now: dt.datetime,
-    profiles: str | None,
-    paused: dt.timedelta,
-) -> None:
-    """The letter announcing the extension, or a record that nobody can be written to."""
-    recipient = notify._recipient(data)
-    if not recipient:
-        work.record("system", "notification_impossible", template=TEMPLATE, deadline=name)
-        return
-    complainant = data.get("complainant") if isinstance(data.get("complainant"), dict) else {}
-    params = {
-        "reference": work.reference,
-        "name": complainant.get("name") or data.get("name") or "",
-        "subject": data.get("subject"),
-        "deadline": name,
-        "new_due": entry["due"],
-        "previous_due": entry["previous_due"],
-        "reason": entry["reason"],
-        "to_establish": entry["to_establish"],
-        "due": notify._due_dates(data, now, profiles, paused),
-    }
-    work.outbox.append(notify._row(TEMPLATE, notify._language(data), recipient, params, now))
-    work.record("system", "notification_queued", template=TEMPLATE, deadline=name)

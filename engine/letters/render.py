@@ -237,7 +237,7 @@ class _StandaloneTags(jinja2.ext.Extension):
 
 def _language_filter(fn):
     @jinja2.pass_context
-    def apply(ctx: jinja2.service.Context, value: Any) -> str:
+    def apply(ctx: jinja2.runtime.Context, value: Any) -> str:
         return fn(value, ctx.get("mail_language", DEFAULT_LANGUAGE))
 
     return apply

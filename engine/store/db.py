@@ -27,7 +27,7 @@ def database_url() -> str:
     return os.environ.get("REDRESSAL_DATABASE_URL", DEFAULT_SQLITE)
 
 
-def _normalise(url: str) -> str:
+def normalise_url(url: str) -> str:
     # People write postgresql://; we ship psycopg 3, whose SQLAlchemy dialect has its own name.
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -36,7 +36,7 @@ def _normalise(url: str) -> str:
 
 class Database:
     def __init__(self, url: str | None = None, *, echo: bool = False, pool_size: int = 10) -> None:
-        self.url = _normalise(url or database_url())
+        self.url = normalise_url(url or database_url())
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             path = self.url.split("///", 1)[1] if "///" in self.url else ""
@@ -163,7 +163,7 @@ class StatementCounter:
         self.statements += 1
         self.log.append("BEGIN")
 
-    def _commit(self, conn) -> None:
+    def commit(self, conn) -> None:
         self.commits += 1
 
     def _engines(self) -> list[Engine]:

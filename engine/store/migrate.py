@@ -28,7 +28,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def current(db: Database) -> str | None:
-    from alembic.service.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext
 
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

@@ -39,8 +39,7 @@ from engine.bpmn.serialization import (
     spec_from_json,
 )
 from engine.cases import references
-from engine.cases import service as case_service
-from engine.cases import store as casework
+from engine.cases import store as case_store
 from engine.cases.service import CaseService
 from engine.core.clock import FixedClock
 from engine.registry.specs import SpecCache
@@ -518,8 +517,8 @@ def run_engine(
         assert serializer_version == SERIALIZER_VERSION
         return reference_load_state(blob, spec, subs)
 
-    monkeypatch.setattr(casework, "dump_state", checked_dump if fast else registry_dump)
-    monkeypatch.setattr(case_service, "load_state", checked_load if fast else registry_load)
+    monkeypatch.setattr(case_store, "dump_state", checked_dump if fast else registry_dump)
+    monkeypatch.setattr(case_store, "load_state", checked_load if fast else registry_load)
     db = Database(f"sqlite:///{tmp_path}/{name}-{'fast' if fast else 'registry'}.sqlite3")
     try:
         upgrade(db)

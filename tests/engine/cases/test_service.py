@@ -267,10 +267,10 @@ def test_data_that_stored_cases_would_misread_is_refused_and_nothing_is_written(
 
 
 def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handler, monkeypatch):
-    import engine.cases.service as case_service
+    import engine.cases.store as case_store
 
     draws = iter(["LIF-2026-AAAAAAAA", "LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB"])
-    monkeypatch.setattr(case_service, "new_reference", lambda prefix, now: next(draws))
+    monkeypatch.setattr(case_store, "new_reference", lambda prefix, now: next(draws))
     first = lifecycle.start_case("lifecycle", {}, handler)
     second = lifecycle.start_case("lifecycle", {}, handler)  # collides once, then starts afresh
     assert (first.reference, second.reference) == ("LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB")

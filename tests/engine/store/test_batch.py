@@ -71,21 +71,21 @@ def test_a_writer_that_read_an_older_version_is_refused_and_writes_nothing(lifec
     """
     hana, case = started(lifecycle)
     task_id = case.tasks[0].id
-    row_a, first = lifecycle._read_task(task_id)
-    _row_b, second = lifecycle._read_task(task_id)
+    row_a, first = lifecycle.read_task(task_id)
+    _row_b, second = lifecycle.read_task(task_id)
     for work in (first, second):
         task = wfx.find_task(work.wf, task_id)
-        with lifecycle._running(work):
+        with lifecycle.store.running(work):
             task.data.update(GOOD)
             task.run()
             wfx.run(work.wf)
         work.record(hana.username, "complete_task", task_id, row_a.task_bpmn_id)
-    lifecycle._commit([first])
+    lifecycle.commit([first])
     with lifecycle.db.reading() as conn:
         events_before = conn.execute(COUNT_AUDIT).scalar()
         version_before = hot.first(conn, CASE_ROW, {"reference": case.reference}).version
     with pytest.raises(ConflictError):
-        lifecycle._commit([second])
+        lifecycle.commit([second])
     with lifecycle.db.reading() as conn:
         assert conn.execute(COUNT_AUDIT).scalar() == events_before
         assert hot.first(conn, CASE_ROW, {"reference": case.reference}).version == version_before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import event, inspect, text
 
-from engine.store.db import Database, _normalise
+from engine.store.db import Database, normalise_url
 from engine.store.migrate import current, upgrade
 from engine.tables import Base
 
@@ -41,9 +41,9 @@ def test_sqlite_writes_take_the_write_lock_at_begin(tmp_path):
 
 
 def test_postgres_urls_use_the_psycopg_driver():
-    assert _normalise("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert _normalise("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert _normalise("sqlite:///x.sqlite3") == "sqlite:///x.sqlite3"
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///x.sqlite3") == "sqlite:///x.sqlite3"
 
 
 def test_migrations_are_idempotent(db):
