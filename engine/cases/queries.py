@@ -13,6 +13,7 @@ from engine.bpmn import workflow as wfx
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.cases.tables import AuditEvent, Case
 from engine.core.errors import NotFound
+from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.task_forms import schema as forms
 
@@ -49,10 +50,25 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         pauses = session.scalars(
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
+    ended = row.status in ("closed", "withdrawn")
+    deadline_rows = [
+        {
+            "name": d.name,
+            "status": watch.status_of(d, ended),
+            "due_at": d.due_at,
+            "regulatory": d.regulatory,
+            "profile": d.profile,
+            "calendar_version": d.calendar_version,
+            "met_at": d.met_at,
+            "breached_at": d.breached_at,
+        }
+        for d in case_deadlines
+    ]
     return {
         "reference": row.reference,
         "status": row.status,
         "stage": row.stage,
+        "deadlines": deadline_rows,
         "outcome": row.outcome,
         "process_id": work.version.process_id,
         "process_version": work.version.version,
@@ -61,18 +77,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
             "calendar_version": row.sla_version,
             "paused_since": row.paused_since,
             "paused_seconds": row.paused_seconds,
-            "deadlines": [
-                {
-                    "name": d.name,
-                    "due_at": d.due_at,
-                    "regulatory": d.regulatory,
-                    "profile": d.profile,
-                    "calendar_version": d.calendar_version,
-                    "met_at": d.met_at,
-                    "breached_at": d.breached_at,
-                }
-                for d in case_deadlines
-            ],
+            "deadlines": deadline_rows,
             "pauses": [
                 {"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at} for p in pauses
             ],
@@ -83,7 +88,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         "data": (data := wfx.case_data(work.wf)),
         "deemed_outcome": data.get("deemed_outcome"),  # engine.deadlines.outcomes
         "deadline_extensions": data.get("sla_extensions") or {},  # engine.deadlines.extend
-        "waiting_for": sorted(wfx.waiting_messages(work.wf)),
+        "waiting_for": sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED}),
         "tasks": [
             {
                 "id": t.id,

@@ -31,6 +31,8 @@ from engine.core.errors import (
     TaskNotReady,
 )
 from engine.deadlines import bookkeeping as sla
+from engine.deadlines import compute as deadlines
+from engine.deadlines import outcomes, watch
 from engine.identity.tables import Membership, User
 from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
@@ -344,6 +346,8 @@ class CaseService:
     @_fresh_on_collision
     def deliver_message(self, reference: str, name: str, payload: Any, actor: Actor) -> CaseResult:
         """A named BPMN message reaches the case: the complainant replied, a provider reported, ..."""
+        if name == watch.DEADLINE_PASSED:
+            raise PermissionDenied(f"only the engine delivers '{name}', when a deadline of the case passes")
         unstorable = _unstorable(payload)
         if unstorable:
             raise FormInvalid({f"payload.{k}": v for k, v in unstorable.items()})
@@ -374,6 +378,8 @@ class CaseService:
         now = self.clock.now()
         if row.due_at > now:
             raise ConflictError(f"timer {timer_id} is not due until {row.due_at.isoformat()}")
+        if row.kind in watch.KINDS:
+            return self._fire_watched(work, row, actor, now)
         if row.kind == "warning":
             return self._warn(work, row, actor, now)
         task = wfx.find_task(work.wf, timer_id)
@@ -399,6 +405,70 @@ class CaseService:
         # The firing is recorded when the case is saved, with every other timer that fired in this unit.
         work.timer_actor = actor.username
         return self.commit([work])
+
+    def _fire_watched(self, work: CaseWork, row, actor: Actor, now: dt.datetime) -> CaseResult | None:
+        """A watched deadline's own timer: a reminder to staff, or the breach (see engine.deadlines.watch)."""
+        name, kind = row.deadline, row.kind
+        with self.db.reading() as conn:
+            record = watch.read_record(conn, work.id, name)
+        data = sla.live_data(work)
+        profile = deadlines.profile_for(data, self.sla_profiles)
+        settled = record is None or record.met_at is not None or name not in profile.deadlines
+        if settled or work.wf.completed or (kind == "deadline" and record.breached_at is not None):
+            with self.db.transaction() as conn:
+                watch.drop_timer(conn, row.timer_id)
+            return None
+        rule = profile.rule(name)
+        if kind == "reminder":
+            overdue = record.due_at <= now
+            work.record(actor.username, "deadline_reminder", deadline=name, due_at=record.due_at.isoformat())
+            work.staff_notices.append(
+                (
+                    "staff_reminder" if overdue else "deadline_warning",
+                    {"deadline": name, "due_at": record.due_at.isoformat()},
+                )
+            )
+            step = watch.interval(rule)
+            later = None
+            if step is not None:
+                later = row.due_at + step
+                while later <= now:
+                    later += step
+            return self.commit([work], lambda conn, *_: watch.next_reminder(conn, work.id, name, later))
+        if work.paused_since is not None and rule.pausable:
+            due = deadlines.due(data, name, now, self.sla_profiles, sla.paused_total(work, now))
+            if due > now:
+                work.record(
+                    actor.username,
+                    "deadline_deferred",
+                    deadline=name,
+                    due_at=due.isoformat(),
+                    reason="the clock is paused while the case waits for the complainant",
+                )
+                return self.commit([work], lambda conn, *_: watch.move(conn, work.id, name, due))
+        work.record(
+            actor.username,
+            "deadline_breached",
+            deadline=name,
+            due_at=record.due_at.isoformat(),
+            regulatory=record.regulatory,
+        )
+        work.staff_notices.append(
+            ("staff_escalation", {"deadline": name, "due_at": record.due_at.isoformat()})
+        )
+        outcomes.decide_on_breach(work, name, now, self.sla_profiles)  # deemed accepted, where the rule says
+        catching = watch.catches(work.wf, work.version, name)
+        if catching:
+            with self.store.running(work):
+                watch.deliver_passed(work.wf, catching, name)
+                wfx.run(work.wf)
+            work.record("system", "message", element=watch.DEADLINE_PASSED, payload={"deadline": name})
+
+        def settle(conn: Connection, *_: Any) -> None:
+            watch.breach(conn, work.id, name, now)
+            watch.drop_timer(conn, row.timer_id)
+
+        return self.commit([work], settle)
 
     def _warn(self, work: CaseWork, row, actor: Actor, now: dt.datetime) -> CaseResult:
         """The engine's early warning of a deadline: tell the people on the case; the process is untouched."""

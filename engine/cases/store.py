@@ -26,7 +26,7 @@ from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.clock import Clock
 from engine.core.errors import ConflictError, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
-from engine.deadlines import compute, outcomes
+from engine.deadlines import compute, outcomes, watch
 from engine.letters import queue as notify
 from engine.letters.tables import Outbox
 from engine.registry.specs import LoadedVersion, SpecCache
@@ -97,6 +97,7 @@ class CaseWork:
     paused_seconds: float = 0.0
     pause_started: str | None = None  # reason of a pause that began in this unit of work
     pause_ended: bool = False
+    sla_profile_from: str | None = None  # the profile in force before a change in this unit of work
     outbox: list[dict[str, Any]] = field(default_factory=list)  # notifications to write with the case
     drop_timers: list[str] = field(default_factory=list)  # engine timers (warnings) consumed now
     staff_notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -198,20 +199,28 @@ _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
 _INSERT_CASE_WITH_ID = insert(CASE)
 _INSERT_OUTBOX = insert(Outbox.__table__)
+_ENDED = ("closed", "withdrawn")
 
 
 def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | None = None) -> None:
     """Write the case, its indexes and its audit events; ConflictError if someone saved it first."""
     status_before = work.status
+    is_new = work.id is None
     snap = wfx.snapshot(work.wf, work.version)
-    _record_fired_timers(conn, work, snap, now, profiles)
-    if work.version.has_sla_events:
-        sla.record_events(work, now)
+    _record_fired_timers(work, snap, now)
+    happened = sla.record_events(work, now) if work.version.has_sla_events else {}
+    if work.version.has_sla and not is_new and work.wf.completed and status_before not in _ENDED:
+        watch.close_out(conn, work, now, profiles)
+        for template, params in work.staff_notices:
+            notify.staff_notice(conn, work, template, now, **params)
+        work.staff_notices = []
     if work.version.has_sla or work.version.has_notify or work.version.summary_fields:
         work.data_memo = wfx.case_data(work.wf)
     if work.version.has_sla:
         try:
             snap = sla.settle(work, snap, now, profiles)
+            if work.sla_profile_from is not None and not is_new:
+                watch.rearm_for_profile(conn, work, now, profiles, happened)
         except (ValueError, KeyError) as exc:  # e.g. an SLA profile since removed from the profiles file
             raise WorkflowFailed(f"The case's deadlines cannot be computed: {exc}") from exc
     if work.version.has_notify:
@@ -300,7 +309,14 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             conflict_keys=RACE_KEYS,
         )
     _write_tasks(conn, work, tasks, timers, now)
+    resumed = work.pause_ended
     _write_timers(conn, work, timers, now, profiles, tasks)
+    if work.version.has_sla:
+        try:
+            watch.on_save(conn, work, now, profiles, happened, is_new, resumed)
+        except (ValueError, KeyError) as exc:
+            raise WorkflowFailed(f"The case's deadlines cannot be computed: {exc}") from exc
+        work.sla_profile_from = None
     if work.outbox:
         batch.queue(conn, _INSERT_OUTBOX, [{"case_id": work.id, **row} for row in work.outbox])
         work.outbox = []
@@ -316,10 +332,8 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     work.data_memo = None
 
 
-def _record_fired_timers(
-    conn: Connection, work: CaseWork, snap: wfx.Snapshot, now: dt.datetime, profiles: str | None = None
-) -> None:
-    """Every timer that fired in this unit gets its audit event and its mail, however it came to fire.
+def _record_fired_timers(work: CaseWork, snap: wfx.Snapshot, now: dt.datetime) -> None:
+    """Every timer that fired in this unit gets its audit event, however it came to fire.
 
     SpiffWorkflow fires all of a case's due timers whenever it refreshes them: the one a worker claimed, but
     also others due at the same time, or one that fell due just before someone completed another task.
@@ -340,11 +354,8 @@ def _record_fired_timers(
             deadline=deadline,
             interrupting=timer.interrupting,
         )
-        if deadline == "reminder" or (deadline and not timer.interrupting):
-            notify.staff_notice(conn, work, "staff_reminder", now, deadline=deadline, task=timer.bpmn_id)
-        elif deadline:
-            notify.staff_notice(conn, work, "staff_escalation", now, deadline=deadline, task=timer.bpmn_id)
-            outcomes.decide_on_breach(work, deadline, now, profiles)  # the breach hook (deemed accepted)
+        # No mail: a diagram's deadline timer only moves the case on; the engine's watch of the deadline
+        # reminds and escalates (engine.deadlines.watch).
 
 
 def _write_timers(
@@ -394,7 +405,7 @@ def _write_timers(
             due = min(t.due_at for t in timers.values() if t.attached_to == task.bpmn_id)
             batch.queue(conn, _TASK_DUE, {"b_id": task.id, "due_at": due})
     if work.version.has_sla:
-        sla.write(conn, work, timers, fresh, moved, gone, now, profiles)
+        sla.write(conn, work, now)
 
 
 def _write_tasks(

@@ -41,6 +41,7 @@ def processes_validate(paths: tuple[str, ...], forms_dir: str | None, profiles_p
     """Check BPMN, DMN, forms and the SLA profiles; print every problem with file, element and line."""
     from engine.deadlines.checks import check_profile_choices
     from engine.registry import validate_bundle
+    from engine.registry.deadline_lint import unmet_deadlines
 
     profiles = checked_profiles(profiles_path)
     bundle = _bundle(paths, forms_dir)
@@ -52,6 +53,8 @@ def processes_validate(paths: tuple[str, ...], forms_dir: str | None, profiles_p
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
         )
+        for warning in unmet_deadlines(proc.file, proc.process_id, proc.elements, profiles):
+            click.echo(warning)
     click.echo(f"ok SLA profiles: {len(profiles)} profiles")
 
 

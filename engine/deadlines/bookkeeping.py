@@ -1,8 +1,9 @@
 """SLA bookkeeping when a case is saved: clock pauses, profile changes, re-armed deadlines, deadline records.
 
-The diagram says where the clock pauses (a waiting element with `sla_pause=true`) and which timers stand for
-which deadline (`deadline("name")` timer expressions). Everything else follows from the case's data and its
-SLA profile, so process owners never draw bookkeeping.
+The diagram says where the clock pauses (a waiting element with `sla_pause=true`), which events happen where
+(`sla_event`), and may draw its own timers for a deadline (`deadline("name")` timer expressions) to move the
+case on. Everything else follows from the case's data and its SLA profile, so process owners never draw
+bookkeeping; the deadlines themselves are watched by `engine.deadlines.watch`.
 """
 
 from __future__ import annotations
@@ -14,33 +15,11 @@ from sqlalchemy import Connection, bindparam, insert, update
 
 from engine.bpmn import workflow as wfx
 from engine.deadlines import compute as deadlines
-from engine.deadlines.tables import CaseDeadline, CasePause
-from engine.timers.tables import Timer
+from engine.deadlines.tables import CasePause
 
-DEADLINE = CaseDeadline.__table__
 PAUSE = CasePause.__table__
-TIMER = Timer.__table__
 
-_BREACH = update(DEADLINE).where(
-    DEADLINE.c.case_id == bindparam("b_case"),
-    DEADLINE.c.name == bindparam("b_name"),
-    DEADLINE.c.breached_at.is_(None),
-)
-_MEET = update(DEADLINE).where(
-    DEADLINE.c.case_id == bindparam("b_case"),
-    DEADLINE.c.name == bindparam("b_name"),
-    DEADLINE.c.breached_at.is_(None),
-    DEADLINE.c.met_at.is_(None),
-)
-_ARM = update(DEADLINE).where(
-    DEADLINE.c.case_id == bindparam("b_case"), DEADLINE.c.name == bindparam("b_name")
-)
 _END_PAUSE = update(PAUSE).where(PAUSE.c.case_id == bindparam("b_case"), PAUSE.c.ended_at.is_(None))
-
-
-def warning_id(timer_id: str) -> str:
-    """The id of the engine's early-warning timer for a deadline timer: derived, so no lookup is needed."""
-    return "w" + timer_id[1:]
 
 
 def live_data(work) -> dict[str, Any]:
@@ -48,7 +27,7 @@ def live_data(work) -> dict[str, Any]:
     return work.data_memo if work.data_memo is not None else wfx.case_data(work.wf)
 
 
-def record_events(work, now: dt.datetime) -> None:
+def record_events(work, now: dt.datetime) -> dict[str, str]:
     """Elements marked `sla_event=<name>` that the case passed now record when <name> happened.
 
     Deadlines that count from such an event (a reply deadline from `communicated`) can then be recomputed
@@ -60,9 +39,10 @@ def record_events(work, now: dt.datetime) -> None:
         if work.version.element(t.task_spec.bpmn_id).get("sla_event")
     }
     if not events:
-        return
+        return events
     for task in wfx.live_tasks(work.wf):
         task.data["sla_times"] = {**(task.data.get("sla_times") or {}), **events}
+    return events
 
 
 def settle(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None) -> wfx.Snapshot:
@@ -74,6 +54,7 @@ def settle(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None
     if work.sla_profile != name:
         if work.sla_profile is not None:
             work.record("system", "sla_profile_changed", **{"from": work.sla_profile, "to": name})
+            work.sla_profile_from = work.sla_profile
             rearm = True
         work.sla_profile = name
     work.sla_version = profile.version
@@ -141,17 +122,12 @@ def defer_paused(work, now: dt.datetime, profiles_path: str | None) -> list[str]
     return moved
 
 
-def write(
-    conn: Connection,
-    work,
-    timers: dict[str, wfx.WaitingTimer],
-    fresh: list,
-    moved: list,
-    gone: list[str],
-    now: dt.datetime,
-    profiles_path: str | None,
-) -> None:
-    """Deadline records and early warnings for the deadline timers that came, moved or went."""
+def write(conn: Connection, work, now: dt.datetime) -> None:
+    """The clock pause that began or ended in this unit of work.
+
+    Deadline records are the engine's watch (`engine.deadlines.watch`): a diagram's own deadline timers only
+    move the case on, they neither meet nor breach a deadline.
+    """
     if work.pause_started:
         conn.execute(
             insert(PAUSE),
@@ -167,64 +143,3 @@ def write(
     if work.pause_ended:
         conn.execute(_END_PAUSE, {"b_case": work.id, "ended_at": now})
         work.pause_ended = False
-    deadline_of = {t.id: work.version.element(t.bpmn_id).get("deadline") for t in timers.values()}
-    still_waiting = {name for name in deadline_of.values() if name}
-    settled = []
-    for timer_id in gone:
-        before = work.before_timers[timer_id]
-        name = work.version.element(before.bpmn_id).get("deadline")
-        if not name:
-            continue
-        settled.append(warning_id(timer_id))
-        if before.due_at <= now and before.interrupting:
-            # An escalation fired: the deadline passed with the work undone.
-            conn.execute(_BREACH, {"b_case": work.id, "b_name": name, "breached_at": now})
-        elif name not in still_waiting:
-            # Left in time, or a non-interrupting timer did its job at the deadline (a holding letter sent).
-            conn.execute(_MEET, {"b_case": work.id, "b_name": name, "met_at": now})
-    if settled:
-        conn.execute(TIMER.delete().where(TIMER.c.id.in_(settled)))
-    armed = [t for t in fresh + moved if deadline_of.get(t.id)]
-    if not armed:
-        return
-    data = live_data(work)
-    profile = deadlines.profile_for(data, profiles_path)
-    warnings = []
-    for timer in armed:
-        name = deadline_of[timer.id]
-        values = {
-            "due_at": timer.due_at,
-            "met_at": None,
-            "profile": profile.name,
-            "calendar_version": profile.version,
-        }
-        if conn.execute(_ARM, {"b_case": work.id, "b_name": name, **values}).rowcount == 0:
-            conn.execute(
-                insert(DEADLINE),
-                {
-                    "case_id": work.id,
-                    "name": name,
-                    "breached_at": None,
-                    "regulatory": profile.rule(name).regulatory,
-                    **values,
-                },
-            )
-        start = deadlines.start_of(data, name, now, profiles_path)
-        warn_at = start + (timer.due_at - start) * profile.warning_share
-        if warn_at > now:
-            warnings.append(
-                {
-                    "id": warning_id(timer.id),
-                    "case_id": work.id,
-                    "bpmn_id": timer.bpmn_id,
-                    "due_at": warn_at,
-                    "interrupting": False,
-                    "kind": "warning",
-                    "deadline": name,
-                    "claimed_by": None,
-                    "claimed_until": None,
-                }
-            )
-    if warnings:
-        conn.execute(TIMER.delete().where(TIMER.c.id.in_([w["id"] for w in warnings])))
-        conn.execute(insert(TIMER), warnings)

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from engine.bpmn import workflow as wfx
 from engine.cases.store import CASE, CASE_COLUMNS
@@ -25,6 +25,7 @@ from engine.core.actors import Actor
 from engine.core.errors import ConflictError, FormInvalid, NotFound, PermissionDenied, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
+from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline
 from engine.identity.tables import User
 from engine.letters import queue as notify
@@ -158,12 +159,8 @@ def extend_deadline(
     )
 
     def move_record(conn: Connection, case_id: int, _result) -> None:
-        conn.execute(
-            update(DEADLINE)
-            .where(DEADLINE.c.case_id == case_id, DEADLINE.c.name == name)
-            .where(DEADLINE.c.met_at.is_(None), DEADLINE.c.breached_at.is_(None))
-            .values(due_at=after)
-        )
+        # The deadline's record and the engine's breach timer (engine.deadlines.watch), while still open.
+        watch.move(conn, case_id, name, after)
 
     service.commit([work], move_record)
     return {

@@ -13,7 +13,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -50,7 +50,8 @@ _PROFILE_KEYS = {
     "title", "extends", "timezone", "holidays", "extra_closed_days", "weekend", "cutoff",
     "close_of_business", "warning_share", "deadlines",
 }  # fmt: skip
-_DEADLINE_KEYS = {"duration", "regulatory", "from", "pausable", "note"}
+_DEADLINE_KEYS = {"duration", "regulatory", "from", "pausable", "note", "met_by", "repeat"}
+_WATCH_KEYS = ("met_by", "repeat")  # inherited from the parent's deadline of the same name when not given
 _DEADLINE_KEYS |= POLICY_KEYS  # extensions, on_breach, end_of_day, roll_to_business_day (extensions.py)
 
 
@@ -99,11 +100,20 @@ class DeadlineRule:
     from_: str = "receipt"
     pausable: bool | None = None
     note: str = ""
+    # The `sla_event`s any of which meets the deadline; the engine watches only deadlines that name one.
+    met_by: tuple[str, ...] = ()
+    # Staff reminders repeat at this interval from the warning point until the deadline is met.
+    repeat: Duration | None = None
     policy: DeadlinePolicy | None = None  # extensions, breach outcome, last-day rules (extensions.py)
 
     def __post_init__(self) -> None:
         if self.pausable is None:
             object.__setattr__(self, "pausable", not self.regulatory)
+
+    @property
+    def watched(self) -> bool:
+        """Whether the engine arms this deadline for every case (it names the event that meets it)."""
+        return bool(self.met_by)
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,9 @@ class SlaProfile:
     def version(self) -> str:
         """Hash of the calendar version and every rule, stored beside due dates like the calendar's."""
         rules = {
-            n: [r.duration.text, r.regulatory, r.from_, r.pausable] for n, r in sorted(self.deadlines.items())
+            n: [r.duration.text, r.regulatory, r.from_, r.pausable]
+            + ([list(r.met_by), r.repeat.text if r.repeat else None] if r.watched else [])
+            for n, r in sorted(self.deadlines.items())
         }
         for n, r in self.deadlines.items():
             if r.policy is not None:  # profiles without policies keep the versions they always had
@@ -188,6 +200,14 @@ class SlaProfile:
         start = self.start(name, times).astimezone(UTC)
         span = self.due(name, times, paused).astimezone(UTC) - start
         return (start + span * self.warning_share).astimezone(self.calendar.zone)
+
+
+def _inherit_watch(rule: DeadlineRule, parent: DeadlineRule | None) -> DeadlineRule:
+    """A child profile that restates a deadline's figures keeps what meets it and how often it reminds."""
+    if parent is None:
+        return rule
+    kept = {k: getattr(parent, k) for k in _WATCH_KEYS if not getattr(rule, k)}
+    return replace(rule, **kept) if kept else rule
 
 
 def _shift(instant: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
@@ -255,7 +275,11 @@ class _Loader:
             self.fail(name, "extends", f"{' -> '.join((*chain, name, parent))} is a cycle; break it")
         else:
             base = self.resolve(parent, (*chain, name))
-            merged = {**base, **own, "deadlines": {**base.get("deadlines", {}), **own.get("deadlines", {})}}
+            inherited = base.get("deadlines", {})
+            own_rules = {
+                d: _inherit_watch(rule, inherited.get(d)) for d, rule in own.get("deadlines", {}).items()
+            }
+            merged = {**base, **own, "deadlines": {**inherited, **own_rules}}
         self.merged[name] = merged
         return merged
 
@@ -365,8 +389,41 @@ class _Loader:
             self.text(profile, f"{where}.from", spec.get("from", "receipt")),
             spec.get("pausable"),
             self.text(profile, f"{where}.note", spec.get("note", ""), empty_ok=True),
-            policy,
+            self.met_by(profile, where, spec),
+            self.repeat(profile, where, spec),
+            policy=policy,
         )
+
+    def met_by(self, profile: str, where: str, spec: dict[str, Any]) -> tuple[str, ...]:
+        if "met_by" not in spec:
+            return ()
+        value = spec["met_by"]
+        events = [value] if isinstance(value, str) else value
+        if (
+            not isinstance(events, list)
+            or not events
+            or not all(isinstance(e, str) and re.fullmatch(r"[A-Za-z0-9_]+", e) for e in events)
+        ):
+            self.fail(
+                profile,
+                f"{where}.met_by",
+                f'{value!r} must name the sla_event that meets the deadline, such as "acknowledged" '
+                'or ["holding_sent", "communicated"]',
+            )
+        return tuple(events)
+
+    def repeat(self, profile: str, where: str, spec: dict[str, Any]) -> Duration | None:
+        if "repeat" not in spec:
+            return None
+        try:
+            repeat = Duration.parse(self.text(profile, f"{where}.repeat", spec["repeat"]))
+        except ValueError as exc:
+            self.fail(profile, f"{where}.repeat", str(exc))
+        if repeat.business_days is not None or (repeat.days == 0 and repeat.elapsed <= timedelta(0)):
+            self.fail(
+                profile, f"{where}.repeat", f"{repeat.text!r} must be calendar time such as 'P7D' or 'PT4H'"
+            )
+        return repeat
 
     def holidays(self, profile: str, spec: Any) -> tuple[str | None, str | None]:
         if not isinstance(spec, dict) or set(spec) - {"country", "subdivision"}:

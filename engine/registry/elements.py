@@ -120,7 +120,8 @@ def read_bpmn(file: str, root: etree._Element) -> list[ProcessElements]:
                 "attached_to": node.get("attachedToRef"),
                 "line": node.sourceline,
                 "event_subprocess": tag == "subProcess" and node.get("triggeredByEvent") == "true",
-                "deadline": _deadline_of(node),
+                # A deadline timer's deadline, or the one a `deadline_passed` catch event waits for.
+                "deadline": _deadline_of(node) or props.get("deadline"),
                 "sla_pause": props.get("sla_pause", "").lower() == "true",
                 "sla_event": props.get("sla_event"),
                 "notify": props.get("notify"),

@@ -55,8 +55,10 @@ class LoadedVersion:
 
     @functools.cached_property
     def has_sla(self) -> bool:
-        """Whether any timer stands for an SLA deadline or any element pauses the clock (else skip SLA)."""
-        return any(e.get("deadline") or e.get("sla_pause") for e in self.elements.values())
+        """Whether the process marks SLA events, draws deadline timers or pauses the clock (else skip SLA)."""
+        return self.has_sla_events or any(
+            e.get("deadline") or e.get("sla_pause") for e in self.elements.values()
+        )
 
     @functools.cached_property
     def summary_fields(self) -> tuple[str, ...]:
@@ -65,7 +67,12 @@ class LoadedVersion:
 
     @functools.cached_property
     def has_sla_events(self) -> bool:
-        return any(e.get("sla_event") for e in self.elements.values())
+        return bool(self.sla_events)
+
+    @functools.cached_property
+    def sla_events(self) -> frozenset[str]:
+        """The events the diagram marks (`sla_event`): the deadlines they meet are the ones it watches."""
+        return frozenset(e["sla_event"] for e in self.elements.values() if e.get("sla_event"))
 
     @functools.cached_property
     def has_notify(self) -> bool:

@@ -26,11 +26,12 @@ def desk(service, clock) -> Desk:
 
 
 def deadline_names(case) -> set[str]:
-    return {t["deadline"] for t in case["timers"]}
+    """The deadlines the engine watches and that are still open."""
+    return {d["name"] for d in case["deadlines"] if d["status"] == "open"}
 
 
 def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
-    """Scenario 1: a fee refunded on the call; summary resolution by business day 3, no 8-week timer."""
+    """Scenario 1: a fee refunded on the call; summary resolution by business day 3 meets every deadline."""
     ref = desk.file()
     assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
     desk.complete(ref, "acknowledgement")
@@ -39,8 +40,9 @@ def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     assert desk.state(ref) == ("open", "decision", ["summary_resolution"])
     case = desk.case(ref)
     assert case["data"]["sla_profile"] == "uk_fca"
-    assert deadline_names(case) == {"summary_resolution"}
-    due = desk.timers(ref)["summary_resolution_deadline"]
+    assert deadline_names(case) == {"summary_resolution", "holding_reply", "final_response"}
+    assert desk.timers(ref) == {}  # the diagram draws no timer: the engine watches the deadlines
+    due = desk.due(ref)["summary_resolution"]
     assert due == dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC)  # close of business, 3rd business day
 
     desk.clock.advance(days=1)
@@ -50,9 +52,10 @@ def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     assert case["closed_at"] < due
     assert case["tasks"] == [] and case["timers"] == []
     deadlines = desk.deadlines(ref)
-    assert set(deadlines) == {"acknowledge", "summary_resolution"}  # final_response was never armed
+    assert set(deadlines) == {"acknowledge", "summary_resolution", "holding_reply", "final_response"}
     summary = deadlines["summary_resolution"]
     assert summary.regulatory and summary.met_at is not None and summary.breached_at is None
+    assert all(d.met_at is not None for d in deadlines.values())  # the summary resolution met them all
     assert desk.letters(ref) == ["acknowledgement_letter", "decision_letter"]
     assert desk.history(ref) == [
         ("start", None, None, "open"),
@@ -67,13 +70,13 @@ def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
 def test_summary_resolution_missed_is_investigated_in_full(desk):
     ref = desk.acknowledged()
     desk.complete(ref, "assessment", resolved_at_first_contact=True)
-    due = desk.timers(ref)["summary_resolution_deadline"]
+    due = desk.due(ref)["summary_resolution"]
 
     assert desk.wait_until(due + dt.timedelta(minutes=1)) >= 1
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
-    assert set(desk.timers(ref)) == {"investigate_deadline", "investigate_holding"}
+    assert set(desk.due(ref)) == {"final_response", "holding_reply"}
     assert desk.deadlines(ref)["summary_resolution"].breached_at is not None
-    assert ("timer", "summary_resolution_deadline", "open", "open") in desk.history(ref)
+    assert ("message", "deadline_passed", "open", "open") in desk.history(ref)
     assert ("staff_escalation", "sam@staff.example") in desk.staff_mails(ref)
 
 
@@ -81,8 +84,8 @@ def test_standard_path_accepted(desk):
     ref = desk.acknowledged()
     desk.complete(ref, "assessment")
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
-    assert deadline_names(desk.case(ref)) == {"final_response", "holding_reply"}
-    assert desk.timers(ref)["investigate_deadline"] == FINAL_RESPONSE
+    assert deadline_names(desk.case(ref)) == {"final_response", "holding_reply", "summary_resolution"}
+    assert desk.due(ref)["final_response"] == FINAL_RESPONSE
     desk.complete(ref, "investigation")
     assert desk.state(ref) == ("open", "response", ["response"])
     desk.complete(ref, "response")
@@ -90,7 +93,8 @@ def test_standard_path_accepted(desk):
     desk.complete(ref, "decision_letter")
     assert desk.state(ref) == ("awaiting_complainant", "awaiting_complainant_answer", [])
     assert desk.case(ref)["waiting_for"] == ["complainant_accept", "complainant_reject", "withdraw"]
-    assert set(desk.timers(ref)) == {"wait_answer_reminder", "wait_answer_no_reply"}
+    assert set(desk.timers(ref)) == {"wait_answer_no_reply"}
+    assert set(desk.due(ref)) == {"complainant_reply"}
 
     desk.clock.advance(days=2)
     desk.tell(ref, "complainant_accept", {"comment": "Thank you."})
@@ -223,26 +227,27 @@ def test_information_requested_and_supplied_pauses_the_internal_clock(
     ref = desk.acknowledged(jurisdiction=jurisdiction)
     desk.complete(ref, "assessment")
     assert desk.case(ref)["data"]["sla_profile"] == profile
-    holding_before = desk.timers(ref)["investigate_holding"]
+    holding_before = desk.due(ref)["holding_reply"]
     desk.complete(ref, "investigation", information_needed=True)
     assert desk.state(ref) == ("open", "investigation", ["request_information"])
     desk.complete(ref, "information_request")
     assert desk.state(ref) == ("awaiting_complainant", "awaiting_information", [])
     assert desk.letters(ref) == ["acknowledgement_letter", "information_request_letter"]
-    assert desk.timers(ref)["wait_information_deadline"] == FINAL_RESPONSE
+    assert desk.due(ref)["final_response"] == FINAL_RESPONSE
     assert desk.pauses(ref)[0] == 0
     assert [p.ended_at for p in desk.pauses(ref)[1]] == [None]
 
-    assert desk.wait(days=5) == 0
+    desk.wait(days=5)  # the summary resolution lapses on day 3: breached, the case stays where it waits
+    assert desk.state(ref) == ("awaiting_complainant", "awaiting_information", [])
     desk.tell(ref, "complainant_information", {"documents": ["statement-2026-10.pdf"]})
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
     paused, pauses = desk.pauses(ref)
     assert paused == dt.timedelta(days=5).total_seconds()
     assert [(p.started_at, p.ended_at) for p in pauses] == [(START, START + dt.timedelta(days=5))]
     shift = dt.timedelta(days=5) if final_response_moves else dt.timedelta(0)
-    timers = desk.timers(ref)
-    assert timers["investigate_deadline"] == FINAL_RESPONSE + shift
-    assert timers["investigate_holding"] == holding_before + shift
+    due = desk.due(ref)
+    assert due["final_response"] == FINAL_RESPONSE + shift
+    assert due["holding_reply"] == holding_before + shift
     deadline = desk.deadlines(ref)["final_response"]
     assert (deadline.due_at, deadline.regulatory) == (FINAL_RESPONSE + shift, not final_response_moves)
     history = desk.history(ref)
@@ -261,18 +266,15 @@ def test_information_requested_and_supplied_pauses_the_internal_clock(
 
 def test_no_answer_by_the_reply_deadline_closes_it(desk):
     ref = desk.decided()
-    timers = desk.timers(ref)
-    assert timers["wait_answer_reminder"] == START + dt.timedelta(days=7)
-    assert timers["wait_answer_no_reply"] == START + dt.timedelta(days=14)
+    assert desk.timers(ref) == {"wait_answer_no_reply": START + dt.timedelta(days=14)}
+    assert desk.due(ref) == {"complainant_reply": START + dt.timedelta(days=14)}
 
-    desk.wait(days=7, minutes=1)
+    desk.wait(days=10, hours=12, minutes=1)  # three quarters of the span: the engine warns staff
     assert desk.state(ref) == ("awaiting_complainant", "awaiting_complainant_answer", [])
-    assert set(desk.timers(ref)) == {"wait_answer_no_reply"}
-    reminded = ("timer", "wait_answer_reminder", "awaiting_complainant", "awaiting_complainant")
-    assert reminded in desk.history(ref)
-    assert ("staff_reminder", "sam@staff.example") in desk.staff_mails(ref)
+    assert "deadline_reminder" in desk.actions(ref)
+    assert ("deadline_warning", "sam@staff.example") in desk.staff_mails(ref)
 
-    desk.wait(days=7)
+    desk.wait(days=3, hours=12)
     assert desk.state(ref) == ("open", "closing", ["closing"])
     case = desk.case(ref)
     assert case["data"]["closed_without_answer"] is True
@@ -392,7 +394,9 @@ def test_immediate_action_by_the_handler_and_a_profile_change_at_assessment(desk
         immediate_action_taken="Collections paused for 60 days.",
     )
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
-    assert desk.timers(ref)["investigate_deadline"] == START + dt.timedelta(days=21)
+    assert desk.due(ref)["final_response"] == START + dt.timedelta(days=21)
+    (rearmed,) = [e["detail"] for e in desk.case(ref)["history"] if e["action"] == "deadlines_rearmed"]
+    assert {m["deadline"] for m in rearmed["moved"]} >= {"final_response", "holding_reply"}
 
 
 @pytest.mark.parametrize(
@@ -410,7 +414,7 @@ def test_the_decision_table_picks_the_profile_at_receipt(
     ref = desk.acknowledged(jurisdiction=jurisdiction, category=category)
     desk.complete(ref, "assessment", category=category)
     assert desk.case(ref)["data"]["sla_profile"] == profile
-    assert desk.timers(ref)["investigate_deadline"] == START + final_response
+    assert desk.due(ref)["final_response"] == START + final_response
 
 
 def test_payment_complaint_gets_a_holding_reply_then_the_final_response(desk):
@@ -426,7 +430,9 @@ def test_payment_complaint_gets_a_holding_reply_then_the_final_response(desk):
     assert desk.case(ref)["data"]["sla_profile"] == "uk_payment_services"
     holding = dt.datetime(2027, 1, 19, 17, 0, tzinfo=dt.UTC)  # close of business day 15
     final = dt.datetime(2027, 2, 16, 17, 0, tzinfo=dt.UTC)  # close of business day 35
-    assert desk.timers(ref) == {"investigate_holding": holding, "investigate_deadline": final}
+    due = desk.due(ref)
+    assert (due["holding_reply"], due["final_response"]) == (holding, final)
+    assert desk.timers(ref) == {}
 
     desk.wait_until(holding + dt.timedelta(minutes=1))
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
@@ -552,7 +558,7 @@ def test_an_internal_deadline_does_not_fire_while_the_clock_is_paused(desk, juri
     assert desk.deadlines(ref)["final_response"].breached_at is None
     desk.tell(ref, "complainant_information", {"documents": ["statement.pdf"]})
     paused = desk.pauses(ref)[0]
-    assert desk.timers(ref)["investigate_deadline"] == FINAL_RESPONSE + dt.timedelta(seconds=paused)
+    assert desk.due(ref)["final_response"] == FINAL_RESPONSE + dt.timedelta(seconds=paused)
 
 
 def test_withdrawing_a_complaint_withdraws_its_running_dispute(desk):

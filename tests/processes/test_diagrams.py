@@ -62,6 +62,7 @@ MESSAGES = {
     "provider_outcome",
     "dispute_start",
     "dispute_closed",
+    "deadline_passed",  # delivered by the engine when a watched deadline passes
 }
 STAGES = {
     "complaint_handling": {
@@ -552,7 +553,7 @@ MUTATIONS = {
     "no_event_subprocess": lambda r: _edit_bpmn(r, "//bpmn:process", _add_event_subprocess),
     "withdrawal": lambda r: _edit_bpmn(
         r,
-        "//bpmn:boundaryEvent[@attachedToRef='response'][bpmn:messageEventDefinition]",
+        "//bpmn:boundaryEvent[@id='response_withdrawn']",
         _set("attachedToRef", "investigate"),
     ),
     "gateways": lambda r: _edit_bpmn(r, "//bpmn:exclusiveGateway[@id='gw_approval']", _set("default", "")),

@@ -70,7 +70,7 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
     assert desk.state(dispute) == ("open", "decision", ["decide"])
     desk.complete(dispute, "dispute_decision")
     assert desk.state(dispute) == ("open", "implementation", ["implement"])
-    assert set(desk.timers(dispute)) == {"implement_overdue"}
+    assert set(desk.due(dispute)) == {"implementation"}  # from the acceptance, met by the implementation
     desk.complete(dispute, "implementation_proof")
     assert desk.state(dispute) == ("open", "closing", ["close_dispute"])
     assert desk.state(ref) == ("escalated", "escalated", [])
@@ -105,19 +105,19 @@ def test_final_response_deadline_missed_goes_to_a_binding_determination(desk):
     ref = desk.acknowledged(jurisdiction="other", category="lending", product="Mortgage 0042")
     desk.complete(ref, "assessment", category="lending", complexity="complex")
     assert desk.case(ref)["data"]["sla_profile"] == "default"
-    timers = desk.timers(ref)
-    assert timers == {
-        "investigate_deadline": START + dt.timedelta(weeks=8),
-        "investigate_holding": START + dt.timedelta(weeks=4),
-    }
+    due = desk.due(ref)
+    assert (due["final_response"], due["holding_reply"]) == (
+        START + dt.timedelta(weeks=8),
+        START + dt.timedelta(weeks=4),
+    )
 
     desk.wait_until(START + dt.timedelta(weeks=4, minutes=1))
     # the holding reply does not interrupt the investigation
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
     assert desk.letters(ref) == ["acknowledgement_letter", "holding_letter"]
-    assert set(desk.timers(ref)) == {"investigate_deadline"}
+    assert set(desk.due(ref)) == {"final_response"}
     history = desk.history(ref)
-    assert ("timer", "investigate_holding", "open", "open") in history
+    assert ("message", "deadline_passed", "open", "open") in history
     assert ("notification_queued", "send_holding_letter", "open", "open") in history
 
     desk.wait_until(START + dt.timedelta(weeks=8, minutes=1))
@@ -126,7 +126,7 @@ def test_final_response_deadline_missed_goes_to_a_binding_determination(desk):
     assert desk.case(ref)["data"]["escalation_reason"] == "final_response_deadline_missed"
     assert desk.deadlines(ref)["final_response"].breached_at == START + dt.timedelta(weeks=8, minutes=1)
     assert ("staff_escalation", "sam@staff.example") in desk.staff_mails(ref)
-    assert ("timer", "investigate_deadline", "open", "escalated") in desk.history(ref)
+    assert ("message", "deadline_passed", "open", "escalated") in desk.history(ref)
     dispute = desk.child(ref)
     assert desk.linked(dispute) == [("parent", COMPLAINT, ref)]
 

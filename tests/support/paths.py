@@ -263,6 +263,10 @@ class Desk:
         """BPMN timers waiting on the case, by element id (the engine's early warnings left out)."""
         return {t["bpmn_id"]: t["due_at"] for t in self.case(ref)["timers"] if t["kind"] == "bpmn"}
 
+    def due(self, ref: str) -> dict[str, dt.datetime]:
+        """The deadlines the engine watches for the case and that are still open, by name."""
+        return {d["name"]: d["due_at"] for d in self.case(ref)["deadlines"] if d["status"] == "open"}
+
     def _case_id(self, session, ref: str) -> int:
         return session.scalar(select(Case.id).where(Case.reference == ref))
 

@@ -182,3 +182,22 @@ def test_a_case_from_start_to_waiting(cli, deployed):
     assert assert_refused(again) == [
         f"error: task {task['id']} is not waiting for work (done, cancelled or unknown)"
     ]
+
+
+def test_validate_warns_about_a_deadline_nothing_in_the_process_meets(cli, tmp_path):
+    processes = ROOT / "processes"
+    text = (processes / "complaint_handling.bpmn").read_text()
+    (tmp_path / "complaint_handling.bpmn").write_text(
+        text.replace('<spiffworkflow:property name="sla_event" value="acknowledged"/>', "")
+    )
+    for dmn in processes.glob("*.dmn"):
+        (tmp_path / dmn.name).write_text(dmn.read_text())
+    shipped, unmarked = cli.parallel(
+        ("processes", "validate", processes, "--forms", ROOT / "forms"),
+        ("processes", "validate", tmp_path, "--forms", ROOT / "forms"),
+    )
+    assert shipped.returncode == 0 and "warning" not in shipped.stdout
+    assert unmarked.returncode == 0
+    (warning,) = [line for line in unmarked.stdout.splitlines() if line.startswith("warning")]
+    assert "complaint_handling: deadline 'acknowledge' is met by 'acknowledged'" in warning
+    assert "uk_fca" in warning and "no element marks with sla_event" in warning
