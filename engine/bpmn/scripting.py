@@ -31,6 +31,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.core.clock import Clock, SystemClock
+from engine.deadlines import jurisdictions
 
 
 class ScriptRefused(SyntaxError):
@@ -109,11 +110,17 @@ def add_days(when: str, days: float) -> str:
     return shifted.date().isoformat() if len(when.strip()) == 10 else shifted.isoformat()
 
 
+def calendar_region_of(jurisdiction: str | None) -> str | None:
+    """The region whose holidays count for a jurisdiction code (`GB` -> `GB-ENG`, `GB-EDH` -> `GB-SCT`)."""
+    return jurisdictions.calendar_region(jurisdiction)
+
+
 HELPERS: dict[str, Callable[..., Any]] = {
     "deadline": deadline,
     "now": now,
     "today": today,
     "add_days": add_days,
+    "calendar_region_of": calendar_region_of,
 }
 
 _EXTRA_BUILTINS = {

@@ -35,7 +35,7 @@ class ReadyTask:
     bpmn_id: str
     name: str
     form_id: str | None
-    lane: str | None
+    group_id: str | None
 
 
 @dataclass(frozen=True)
@@ -151,8 +151,8 @@ def snapshot(wf: BpmnWorkflow, version: LoadedVersion) -> Snapshot:
                     str(task.id),
                     spec.bpmn_id,
                     spec.bpmn_name or spec.bpmn_id,
-                    meta.get("form"),
-                    meta.get("lane"),
+                    meta.get("form_id"),
+                    meta.get("group_id"),
                 )
             continue
         ed = getattr(spec, "event_definition", None)

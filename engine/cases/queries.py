@@ -74,7 +74,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         "process_version": work.version.version,
         "sla": {
             "profile": row.sla_profile,
-            "calendar_version": row.sla_version,
+            "calendar_version": row.calendar_version,
             "paused_since": row.paused_since,
             "paused_seconds": row.paused_seconds,
             "deadlines": deadline_rows,
@@ -95,7 +95,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
                 "name": t.name,
                 "bpmn_id": t.bpmn_id,
                 "form": t.form_id,
-                "group": t.lane,
+                "group": t.group_id,
                 "assignee": t.assignee,
                 "due_at": t.due_at,
             }
@@ -153,7 +153,7 @@ def list_tasks(
             TASK.c.name,
             TASK.c.bpmn_id,
             TASK.c.form_id,
-            TASK.c.lane,
+            TASK.c.group_id,
             TASK.c.assignee,
             TASK.c.due_at,
             TASK.c.created_at,
@@ -167,7 +167,7 @@ def list_tasks(
         .offset(offset)
     )
     if groups is not None:
-        query = query.where(TASK.c.lane.in_(sorted(groups)) | TASK.c.lane.is_(None))
+        query = query.where(TASK.c.group_id.in_(sorted(groups)) | TASK.c.group_id.is_(None))
     if assignee is not None:
         query = query.where(TASK.c.assignee == assignee)
     with service.db.read() as session:
@@ -181,7 +181,7 @@ _INBOX_COLUMNS = (
     TASK.c.name,
     TASK.c.bpmn_id,
     TASK.c.form_id,
-    TASK.c.lane,
+    TASK.c.group_id,
     TASK.c.assignee,
     TASK.c.due_at,
     TASK.c.created_at,
@@ -189,14 +189,14 @@ _INBOX_COLUMNS = (
 )
 
 
-def _lane_is(n: int, is_null: bool):
-    return TASK.c.lane.is_(None) if is_null else TASK.c.lane == bindparam(f"lane{n}")
+def _group_is(n: int, is_null: bool):
+    return TASK.c.group_id.is_(None) if is_null else TASK.c.group_id == bindparam(f"group{n}")
 
 
 @functools.lru_cache(maxsize=64)
-def _inbox_statements(null_lanes: tuple[bool, ...], mine: bool, sqlite: bool):
+def _inbox_statements(null_groups: tuple[bool, ...], mine: bool, sqlite: bool):
     """The count and page statements for one shape of inbox, built once (building them costs more than
-    running them); lanes, user, limit and offset are bound per call."""
+    running them); groups, user, limit and offset are bound per call."""
     me = bindparam("me")
     holders = [TASK.c.assignee == me] if mine else [TASK.c.assignee.is_(None), TASK.c.assignee == me]
     if mine:
@@ -211,26 +211,26 @@ def _inbox_statements(null_lanes: tuple[bool, ...], mine: bool, sqlite: bool):
     want = bindparam("want", type_=Integer)
     counts = union_all(
         *[
-            select(func.count().label("n")).select_from(TASK).where(_lane_is(n, null), who)
-            for n, null in enumerate(null_lanes)
+            select(func.count().label("n")).select_from(TASK).where(_group_is(n, null), who)
+            for n, null in enumerate(null_groups)
             for who in holders
         ]
     )
     parts = []
-    for n, null in enumerate(null_lanes):
-        lane = _lane_is(n, null)
+    for n, null in enumerate(null_groups):
+        in_group = _group_is(n, null)
         parts.append(
             select(*_INBOX_COLUMNS, literal(0).label("undated"))
-            .where(lane, holder, TASK.c.due_at.is_not(None))
-            .order_by(TASK.c.lane, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            .where(in_group, holder, TASK.c.due_at.is_not(None))
+            .order_by(TASK.c.group_id, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
             .limit(want)
         )
         parts.append(
             select(*_INBOX_COLUMNS, literal(1).label("undated"))
-            .where(lane, holder, TASK.c.due_at.is_(None))
+            .where(in_group, holder, TASK.c.due_at.is_(None))
             # The index's whole order: PostgreSQL does not treat `IS NULL` columns as fixed when it
-            # matches an ORDER BY to an index, so naming them keeps it from sorting the lane.
-            .order_by(TASK.c.lane, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+            # matches an ORDER BY to an index, so naming them keeps it from sorting the group.
+            .order_by(TASK.c.group_id, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
             .limit(want)
         )
     merged = union_all(*[p.subquery().select() for p in parts]).subquery()
@@ -260,16 +260,16 @@ def task_page(
 ) -> tuple[list[dict[str, Any]], int]:
     """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
 
-    "May work on": the task's lane is one of `groups` (or it has no lane) and nobody else holds it; `mine`
-    keeps only the caller's own. Each lane is read on its own, in the order of `ix_task_inbox` (lane, due
+    "May work on": the task's group is one of `groups` (or it has none) and nobody else holds it; `mine`
+    keeps only the caller's own. Each group is read on its own, in the order of `ix_task_inbox` (group, due
     time, creation), so a page costs the same at a hundred tasks or a million whatever the database knows
-    about its data; the lanes' first rows are merged in one statement. The total counts ranges of the
-    covering index (lane, assignee).
+    about its data; the groups' first rows are merged in one statement. The total counts ranges of the
+    covering index (group, assignee).
     """
-    lanes: list[str | None] = [group] if group is not None else [*sorted(groups), None]
-    counts, page_query = _inbox_statements(tuple(lane is None for lane in lanes), mine, service.db.is_sqlite)
+    wanted: list[str | None] = [group] if group is not None else [*sorted(groups), None]
+    counts, page_query = _inbox_statements(tuple(g is None for g in wanted), mine, service.db.is_sqlite)
     offset = (page - 1) * page_size
-    params: dict[str, Any] = {f"lane{n}": lane for n, lane in enumerate(lanes) if lane is not None}
+    params: dict[str, Any] = {f"group{n}": g for n, g in enumerate(wanted) if g is not None}
     params.update(me=username, want=offset + page_size, size=page_size, skip=offset)
     with service.db.reading() as conn:
         total = sum(conn.execute(counts, params).scalars())
@@ -295,7 +295,7 @@ def task_detail(service, task_id: str) -> dict[str, Any]:
                 TASK.c.name,
                 TASK.c.bpmn_id.label("task_bpmn_id"),
                 TASK.c.form_id,
-                TASK.c.lane,
+                TASK.c.group_id,
                 TASK.c.assignee,
                 TASK.c.due_at,
                 TASK.c.created_at,
@@ -317,7 +317,7 @@ def task_detail(service, task_id: str) -> dict[str, Any]:
         "case_status": row.status,
         "stage": row.stage,
         "form": row.form_id,
-        "group": row.lane,
+        "group": row.group_id,
         "assignee": row.assignee,
         "due_at": row.due_at,
         "created_at": row.created_at,
@@ -361,7 +361,7 @@ def list_cases(
     if case_ids is not None:
         conds.append(CASE.c.id.in_(case_ids or [-1]))
     if group:
-        conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.lane == group))
+        conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.group_id == group))
     if assignee:
         conds.append(exists().where(TASK.c.case_id == CASE.c.id, TASK.c.assignee == assignee))
     if overdue is not None:

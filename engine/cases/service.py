@@ -38,13 +38,13 @@ from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
 from engine.store import hot
 from engine.store.db import Database
-from engine.task_forms import schema as forms
+from engine.task_forms import properties as form_properties
 
 _SELECT_TASK = (
     select(
         *CASE_COLUMNS,
         TASK.c.id.label("task_id"),
-        TASK.c.lane,
+        TASK.c.group_id,
         TASK.c.assignee,
         TASK.c.form_id,
         TASK.c.bpmn_id.label("task_bpmn_id"),
@@ -70,7 +70,7 @@ _SELECT_CASE = select(*CASE_COLUMNS).where(CASE.c.reference == bindparam("refere
 # Extra writes that must commit with the case: (connection, case id, result) -> None.
 Within = Callable[[Connection, int, "CaseResult"], None]
 
-RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days"})
+RESERVED_KEYS = frozenset({"case_reference", "deadline", "now", "today", "add_days", "calendar_region_of"})
 
 
 @dataclass
@@ -79,7 +79,7 @@ class TaskView:
     name: str
     bpmn_id: str
     form_id: str | None
-    lane: str | None
+    group_id: str | None
     assignee: str | None = None
     due_at: dt.datetime | None = None
 
@@ -150,7 +150,7 @@ class CaseService:
     # --- helpers ---------------------------------------------------------------------------------------
 
     def _result(self, work: CaseWork) -> CaseResult:
-        tasks = [TaskView(t.id, t.name, t.bpmn_id, t.form_id, t.lane) for t in work.before_tasks.values()]
+        tasks = [TaskView(t.id, t.name, t.bpmn_id, t.form_id, t.group_id) for t in work.before_tasks.values()]
         return CaseResult(
             work.reference,
             work.status or "open",
@@ -179,7 +179,7 @@ class CaseService:
 
     def _validated(self, version: LoadedVersion, form_id: str | None, data: Any) -> dict[str, Any]:
         if form_id and form_id in version.forms:
-            return forms.validate_submission(version.forms[form_id], data)
+            return form_properties.validate_submission(version.forms[form_id], data)
         return self._check_data(data)
 
     # --- starting ---------------------------------------------------------------------------------------
@@ -203,9 +203,9 @@ class CaseService:
             version, case_id = self.specs.latest_for_new_case(conn, process_id)
         start_form = next(
             (
-                m.get("form")
+                m.get("form_id")
                 for m in version.elements.values()
-                if m.get("type") == "startEvent" and m.get("form")
+                if m.get("type") == "startEvent" and m.get("form_id")
             ),
             None,
         )
@@ -256,8 +256,8 @@ class CaseService:
         `within(conn, case_id, result)` runs inside the same transaction (an idempotency record, say).
         """
         row, work = self.read_task(task_id)
-        if not actor.in_group(row.lane):
-            raise PermissionDenied(f"only members of the group '{row.lane}' may work on this task")
+        if not actor.in_group(row.group_id):
+            raise PermissionDenied(f"only members of the group '{row.group_id}' may work on this task")
         if row.assignee and row.assignee != actor.username:
             raise ConflictError(f"this task is held by {row.assignee}")
         clean = self._validated(work.version, row.form_id, data or {})
@@ -297,8 +297,8 @@ class CaseService:
     ) -> CaseResult:
         row, work = self.read_task(task_id)
         if action == "claim":
-            if not actor.in_group(row.lane):
-                raise PermissionDenied(f"only members of the group '{row.lane}' may claim this task")
+            if not actor.in_group(row.group_id):
+                raise PermissionDenied(f"only members of the group '{row.group_id}' may claim this task")
             if row.assignee == actor.username:
                 return self._result(work)
             if row.assignee:
@@ -310,16 +310,18 @@ class CaseService:
                 raise PermissionDenied(
                     f"this task is held by {row.assignee}; only they or a supervisor may release it"
                 )
-        elif assignee is not None and row.lane is not None:
+        elif assignee is not None and row.group_id is not None:
             with self.db.read() as session:
                 member = session.scalar(
                     select(Membership.user_id)
                     .join(Membership.user)
-                    .where(Membership.group_id == row.lane)
+                    .where(Membership.group_id == row.group_id)
                     .where(User.username == assignee)
                 )
             if member is None:
-                raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{row.lane}'."]})
+                raise FormInvalid(
+                    {"assignee": [f"{assignee} is not a member of the group '{row.group_id}'."]}
+                )
         work.record(
             actor.username,
             action,

@@ -49,12 +49,12 @@ CASE_COLUMNS = (
     CASE.c.outcome,
     CASE.c.state,
     CASE.c.serializer_version,
-    CASE.c.version,
+    CASE.c.lock_version,
     CASE.c.last_hash,
     CASE.c.parent_case_id,
     CASE.c.open_children,
     CASE.c.sla_profile,
-    CASE.c.sla_version,
+    CASE.c.calendar_version,
     CASE.c.paused_since,
     CASE.c.paused_seconds,
 )
@@ -76,7 +76,7 @@ class CaseWork:
     reference: str
     id: int | None = None  # None until a new case is inserted
     drawn_id: int | None = None  # a new case's id drawn beforehand (PostgreSQL), so its INSERT can wait
-    row_version: int = 0
+    lock_version: int = 0
     last_hash: str = GENESIS
     status: str | None = None
     stage: str | None = None
@@ -92,7 +92,7 @@ class CaseWork:
     closed_counted: bool = False
     children_ended: bool = False
     sla_profile: str | None = None
-    sla_version: str | None = None
+    calendar_version: str | None = None
     paused_since: dt.datetime | None = None
     paused_seconds: float = 0.0
     pause_started: str | None = None  # reason of a pause that began in this unit of work
@@ -114,7 +114,7 @@ class CaseWork:
             wf=wf,
             reference=row.reference,
             id=row.id,
-            row_version=row.version,
+            lock_version=row.lock_version,
             last_hash=row.last_hash,
             status=row.status,
             stage=row.stage,
@@ -122,7 +122,7 @@ class CaseWork:
             parent_case_id=row.parent_case_id,
             open_children=row.open_children,
             sla_profile=row.sla_profile,
-            sla_version=row.sla_version,
+            calendar_version=row.calendar_version,
             paused_since=row.paused_since,
             paused_seconds=row.paused_seconds or 0.0,
         )
@@ -188,7 +188,9 @@ class CaseWork:
 # the writer that got there first: the audit event's sequence number (which runs on from the version read)
 # and the ids of the tasks and timers both computed from the same state (PostgreSQL's constraint names).
 RACE_KEYS = frozenset({"audit_event_case_id_seq_key", "task_pkey", "timer_pkey"})
-_UPDATE_CASE = update(CASE).where(CASE.c.id == bindparam("b_id"), CASE.c.version == bindparam("b_version"))
+_UPDATE_CASE = update(CASE).where(
+    CASE.c.id == bindparam("b_id"), CASE.c.lock_version == bindparam("b_lock_version")
+)
 _DELETE_TASK = delete(TASK).where(TASK.c.id == bindparam("b_id"))
 _DELETE_TIMER = delete(TIMER).where(TIMER.c.id == bindparam("b_id"))
 _INSERT_TASK = insert(TASK)
@@ -233,7 +235,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         raise WorkflowFailed(f"The case's data cannot be stored: {exc}") from exc
 
     events = []
-    seq = work.row_version
+    seq = work.lock_version
     prev = work.last_hash
     for ev in work.events or [PendingEvent("system", "update")]:
         seq += 1
@@ -264,12 +266,12 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         "status": status,
         "stage": stage,
         "outcome": outcome,
-        "version": new_version,
+        "lock_version": new_version,
         "last_hash": prev,
         "updated_at": now,
         "open_children": work.open_children,
         "sla_profile": work.sla_profile,
-        "sla_version": work.sla_version,
+        "calendar_version": work.calendar_version,
         "paused_since": work.paused_since,
         "paused_seconds": work.paused_seconds,
     }
@@ -302,7 +304,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         batch.queue(
             conn,
             _UPDATE_CASE,
-            {**values, "b_id": work.id, "b_version": work.row_version},
+            {**values, "b_id": work.id, "b_lock_version": work.lock_version},
             conflict=ConflictError(
                 f"case {work.reference} was changed by someone else in the meantime; reload it and try again"
             ),
@@ -324,7 +326,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     # the same version is refused here too, even where its writes are sent together with the commit.
     batch.queue(conn, _INSERT_AUDIT, [{"case_id": work.id, **ev} for ev in events])
 
-    work.row_version = new_version
+    work.lock_version = new_version
     work.last_hash = prev
     work.status, work.stage, work.outcome = status, stage, outcome
     work.before_tasks, work.before_timers = tasks, timers
@@ -438,7 +440,7 @@ def _write_tasks(
             "bpmn_id": t.bpmn_id,
             "name": t.name,
             "form_id": t.form_id,
-            "lane": t.lane,
+            "group_id": t.group_id,
             "assignee": None,
             "due_at": due_by_task.get(t.bpmn_id),
             "created_at": now,

@@ -31,7 +31,7 @@ class Case(Base):
     # zlib-compressed JSON of the SpiffWorkflow instance, without the spec (that lives on the version).
     state: Mapped[bytes] = mapped_column(LargeBinary)
     serializer_version: Mapped[str] = mapped_column(String(10))
-    version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock, checked on every save
     last_hash: Mapped[str] = mapped_column(String(64))  # head of the audit hash chain
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     open_children: Mapped[int] = mapped_column(Integer, default=0)  # linked cases still running
@@ -43,7 +43,7 @@ class Case(Base):
     # SLA: the profile in force and the version of its calendar, kept so that a later calendar edit never
     # rewrites past due dates; the clock pause in progress (if any) and the paused time so far.
     sla_profile: Mapped[str | None] = mapped_column(String(80))
-    sla_version: Mapped[str | None] = mapped_column(String(40))
+    calendar_version: Mapped[str | None] = mapped_column(String(40))
     paused_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     paused_seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
@@ -52,14 +52,14 @@ class Task(Base):
     """A ready user task, indexed for inboxes. `id` is SpiffWorkflow's task id."""
 
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_lane_assignee", "lane", "assignee"),)
+    __table_args__ = (Index("ix_task_group_assignee", "group_id", "assignee"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
     bpmn_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(400), default="")
     form_id: Mapped[str | None] = mapped_column(String(200))
-    lane: Mapped[str | None] = mapped_column(String(80))
+    group_id: Mapped[str | None] = mapped_column(String(80))
     assignee: Mapped[str | None] = mapped_column(String(80), index=True)
     due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -86,7 +86,7 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-# The task inbox reads each lane's ready tasks due-first, oldest-first, a page at a time: with this index a
-# page is read in index order instead of sorting every task of the lane (engine.cases.queries.task_page).
+# The task inbox reads each group's ready tasks due-first, oldest-first, a page at a time: with this index
+# a page is read in index order instead of sorting every task of the group (engine.cases.queries.task_page).
 _TASK = Task.__table__
-Index("ix_task_inbox", _TASK.c.lane, _TASK.c.due_at, _TASK.c.created_at, _TASK.c.id)
+Index("ix_task_inbox", _TASK.c.group_id, _TASK.c.due_at, _TASK.c.created_at, _TASK.c.id)

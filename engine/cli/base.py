@@ -27,6 +27,12 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+def warn(warnings: list) -> None:
+    """What the engine ignores in a process file: said on stderr, and deployment goes on."""
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def handles_errors(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -35,6 +41,7 @@ def handles_errors(func: Callable) -> Callable:
         except ProcessInvalid as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
+            warn(exc.warnings)
             sys.exit(2)
         except FormInvalid as exc:
             for field, messages in exc.errors.items():

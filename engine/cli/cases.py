@@ -62,7 +62,7 @@ def tasks_list(ctx: Context, as_user: str | None) -> None:
     for t in rows:
         due = t["due_at"].strftime("%Y-%m-%d %H:%M") if t["due_at"] else "-"
         click.echo(
-            f"{t['id']}  {t['reference']:18} {t['name'][:40]:40} group={t['lane'] or '-':12} "
+            f"{t['id']}  {t['reference']:18} {t['name'][:40]:40} group={t['group_id'] or '-':12} "
             f"assignee={t['assignee'] or '-':12} due={due}"
         )
 

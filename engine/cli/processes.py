@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from engine.cli.base import Context, checked_profiles, cli, handles_errors, pass_ctx
+from engine.cli.base import Context, checked_profiles, cli, handles_errors, pass_ctx, warn
 from engine.core.errors import ProcessInvalid
 
 
@@ -49,6 +49,7 @@ def processes_validate(paths: tuple[str, ...], forms_dir: str | None, profiles_p
     problems = check_profile_choices(bundle.dmn, profiles)
     if problems:
         raise ProcessInvalid(problems)
+    warn([w for proc in parsed for w in proc.warnings])
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
@@ -68,6 +69,7 @@ def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None
     from engine.registry import deploy_bundle, validate_bundle
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
+    warn([w for proc in parsed for w in proc.warnings])
     with ctx.service.db.write() as session:
         results = deploy_bundle(session, parsed, ctx.service.clock, "cli")
     for r in results:

@@ -15,6 +15,7 @@ from engine.cases.service import CaseService
 from engine.complaints import tracking
 from engine.core.actors import COMPLAINANT, Actor
 from engine.core.errors import FormInvalid
+from engine.task_forms.properties import staff_only_fields
 from engine.task_forms.schema import input_fields
 
 PROCESS_ID = "complaint_handling"
@@ -24,9 +25,10 @@ ALIASES = {
     "complainant.address": "complainant.postal_address",
     "representative.address": "representative.postal_address",
     "accessibility_needs": "complainant.accessibility_needs",
-    "consent": "consent_to_process",
+    "consent": "consent_to_process",  # kept: the API's older name for the agreement to data use
 }
-STAFF_ONLY = ("received_at", "received_by")
+# Staff-only in the API's contract whatever the form says; the form marks more (`properties.staff_only`).
+STAFF_ONLY_ALWAYS: dict[str, tuple[str, ...]] = {"received_at": (), "received_by": ()}
 
 
 def flatten(payload: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -41,13 +43,27 @@ def flatten(payload: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _form_keys(service: CaseService) -> frozenset[str] | None:
+def _intake_form(service: CaseService) -> dict[str, Any] | None:
     with service.db.reading() as conn:
         version = service.specs.latest(conn, PROCESS_ID)
-    form = version.forms.get(START_FORM)
-    if form is None:
-        return None
-    return frozenset(c["key"] for c in input_fields(form))
+    return version.forms.get(START_FORM)
+
+
+def staff_only_refusals(payload: Mapping[str, Any], form: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    """The fields of a public complaint that only staff may set, by API path, each with its message."""
+    marked = {**STAFF_ONLY_ALWAYS, **(staff_only_fields(form) if form is not None else {})}
+    refused: dict[str, list[str]] = {}
+    for path, value in flatten(payload).items():
+        public = marked.get(ALIASES.get(path, path))
+        if public is None or value is None or value == "" or value in public:
+            continue
+        if public:
+            refused[path] = [
+                f"Only staff may set this field to {value!r}; the public may send {', '.join(public)}."
+            ]
+        else:
+            refused[path] = ["Only staff may set this field."]
+    return refused
 
 
 def start_data(
@@ -83,12 +99,13 @@ def submit(
 ) -> dict[str, Any]:
     """Start a complaint and give the complainant a tracking token.
 
-    `actor` is the staff member logging a phone call, letter or visit, or None for the public; only staff
-    may say when and by whom a complaint was received.
+    `actor` is the staff member logging a phone call, letter or visit, or None for the public; the intake
+    form marks the fields only staff may set (when and by whom it was received, the channel).
     """
     payload = dict(payload)
+    form = _intake_form(service)
     if actor is None:
-        refused = {f: ["Only staff may set this field."] for f in STAFF_ONLY if payload.get(f) is not None}
+        refused = staff_only_refusals(payload, form)
         if refused:
             raise FormInvalid(refused)
     payload.setdefault("channel", "web")
@@ -99,7 +116,8 @@ def submit(
     if actor is not None and not payload.get("received_by"):
         payload["received_by"] = actor.username
     payload = {k: v for k, v in payload.items() if v is not None}
-    data, back = start_data(payload, _form_keys(service))
+    form_keys = frozenset(c["key"] for c in input_fields(form)) if form is not None else None
+    data, back = start_data(payload, form_keys)
     issued: list[str] = []
 
     def with_token(conn, case_id: int, result) -> None:

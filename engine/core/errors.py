@@ -67,9 +67,10 @@ class ProcessInvalid(EngineError):
     status = 422
     title = "Invalid process model"
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         super().__init__("; ".join(str(p) for p in problems) or "Invalid process model")
         self.problems = problems
+        self.warnings = warnings or []  # what the engine would ignore, found on the way
 
 
 class Problem:

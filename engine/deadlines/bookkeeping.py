@@ -57,7 +57,7 @@ def settle(work, snap: wfx.Snapshot, now: dt.datetime, profiles_path: str | None
             work.sla_profile_from = work.sla_profile
             rearm = True
         work.sla_profile = name
-    work.sla_version = profile.version
+    work.calendar_version = profile.version
     pausing = [b for b in snap.waiting if work.version.element(b).get("sla_pause")]
     if pausing and work.paused_since is None:
         work.paused_since = now

@@ -54,6 +54,7 @@ class Code:
     kind: str  # "expression" or "script"
     source: str
     what: str  # e.g. "condition", "timer", "script", "DMN input entry"
+    language: str | None = None  # a script task's scriptFormat, when it names one
 
 
 @dataclass
@@ -111,8 +112,8 @@ def read_bpmn(file: str, root: etree._Element) -> list[ProcessElements]:
             pe.elements[node_id] = {
                 "name": node.get("name") or "",
                 "type": tag,
-                "lane": lanes.get(node_id),
-                "form": props.get("formKey"),
+                "group_id": lanes.get(node_id),
+                "form_id": props.get("formKey"),
                 "stage": props.get("stage"),
                 "status": props.get("status"),
                 "iso_clause": props.get("iso_clause"),
@@ -160,6 +161,8 @@ def _code_of(file: str, node: etree._Element, messages: dict[str, etree._Element
             found.append(Code(file, node_id, el.sourceline, kind, el.text, what))
 
     add(node.find(f"{{{BPMN}}}script"), "script", "script")
+    if found and node.get("scriptFormat"):
+        found[-1].language = node.get("scriptFormat")
     for timer in node.findall(f"{{{BPMN}}}timerEventDefinition"):
         for part in ("timeDate", "timeDuration", "timeCycle"):
             add(timer.find(f"{{{BPMN}}}{part}"), "expression", f"timer {part}")

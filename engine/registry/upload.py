@@ -17,8 +17,13 @@ from engine.registry.validate import validate_bundle
 DEPLOYERS = frozenset({"process_owner", "admin"})
 
 
-def deploy_files(service, files: Iterable[tuple[str, bytes]], actor: Actor) -> list[DeployResult]:
-    """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem."""
+def deploy_files(
+    service, files: Iterable[tuple[str, bytes]], actor: Actor, warnings: list[Problem] | None = None
+) -> list[DeployResult]:
+    """Validate and deploy uploaded BPMN, DMN and form files; ProcessInvalid lists every problem.
+
+    What the engine ignores in the files (Camunda attributes) is appended to `warnings` when given.
+    """
     if not (DEPLOYERS & actor.roles or actor.is_system):
         raise PermissionDenied("only process owners and admins may deploy processes")
     bundle = Bundle()
@@ -33,5 +38,7 @@ def deploy_files(service, files: Iterable[tuple[str, bytes]], actor: Actor) -> l
     if problems:
         raise ProcessInvalid(problems)
     parsed = validate_bundle(bundle)
+    if warnings is not None:
+        warnings.extend(w for proc in parsed for w in proc.warnings)
     with service.db.write() as session:
         return deploy_bundle(session, parsed, service.clock, actor.username)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from lxml import etree
@@ -20,8 +20,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.bpmn.scripting import check_expression, check_script
 from engine.core.errors import Problem, ProcessInvalid
+from engine.registry import lint
 from engine.registry.bundle import Bundle
 from engine.registry.elements import (
+    NS,
     Code,
     ProcessElements,
     dmn_cell_expression,
@@ -29,6 +31,8 @@ from engine.registry.elements import (
     read_bpmn,
     read_dmn_code,
 )
+from engine.registry.refusals import element_of, reword
+from engine.task_forms import properties as form_properties
 from engine.task_forms import schema as form_defs
 
 
@@ -46,6 +50,7 @@ class ParsedProcess:
     forms: dict[str, dict]
     files: dict[str, str]
     content_hash: str
+    warnings: list[Problem] = field(default_factory=list)  # attributes of its file the engine ignores
 
 
 def _parse_xml(name: str, content: bytes, problems: list[Problem]) -> etree._Element | None:
@@ -67,11 +72,16 @@ _MISSING_TARGET = re.compile(r"perhaps a form has the same ID\? \((.*)\)")
 _MISSING_PROCESS = re.compile(r"The process '([^']*)' was not found")
 
 
-def _problem_from(exc: ValidationException, roots: dict[str, etree._Element], default_file: str) -> Problem:
+def _problem_from(
+    exc: ValidationException,
+    roots: dict[str, etree._Element],
+    default_file: str,
+    refused_decisions: dict[str, str] | None = None,
+) -> Problem:
     """SpiffWorkflow's problem, reworded where it misleads and located where it does not say where."""
     file = exc.file_name or default_file
     root = roots.get(file)
-    text = str(exc).split("\n", 1)[0].strip()
+    text = re.sub(r"(\s*\.)+$", "", str(exc).split("\n", 1)[0].strip())
     element = exc.id or None
     line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else None
     missing = _MISSING_TARGET.search(text)
@@ -95,7 +105,28 @@ def _problem_from(exc: ValidationException, roots: dict[str, etree._Element], de
         return Problem(
             file, f"calls the process {called.group(1)!r}, which was not deployed with it", element, line
         )
-    return Problem(file, text, element=element, line=line or _line_of(root, element))
+    store = re.match(r"Data Store with name (.*) has no implementation", text)
+    if store and root is not None and not element:
+        found = root.xpath("//*[local-name()='dataStore'][@name=$n]", n=store.group(1).strip())
+        if found:
+            element, line = found[0].get("id"), found[0].sourceline
+    node = element_of(root, element)
+    called = _called_decision(node)
+    if called and refused_decisions and called in refused_decisions:
+        message = (
+            f"calls the decision {called!r} of {refused_decisions[called]}, which SpiffWorkflow 3.2 cannot "
+            "run (see the problem reported for that file)"
+        )
+    else:
+        message = reword(text, node)
+    return Problem(file, message, element=element, line=line or _line_of(root, element))
+
+
+def _called_decision(node: etree._Element | None) -> str | None:
+    if node is None or etree.QName(node).localname != "businessRuleTask":
+        return None
+    found = node.xpath(".//spiffworkflow:calledDecisionId/text()", namespaces=NS)
+    return found[0].strip() if found else None
 
 
 # `P10D` or `2026-12-01T09:00:00Z` without quotes: the most common timer mistake, which would otherwise
@@ -105,6 +136,15 @@ _BARE_ISO = re.compile(r"^\s*(R\d*/)?(P[\dYMWDTHS.]+|\d{4}-\d{2}-\d{2}(T[\d:.]+)
 
 def _check_code(code: Code) -> str | None:
     """The sentence saying why this code cannot run, or None."""
+    foreign = lint.foreign_code(code)
+    if foreign:
+        return foreign
+    python = lint.juel_as_python(code.source)
+    if python is not None:
+        return (
+            f"the {code.what} {code.source.strip()!r} is JUEL (Camunda's expression language), but "
+            f"expressions here are Python: write Python: `{python}`"
+        )
     if code.kind == "script":
         reason = check_script(code.source)
     elif code.kind == "dmn-cell":
@@ -131,9 +171,11 @@ def _check_code(code: Code) -> str | None:
 def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
     """Parse and check everything; raise ProcessInvalid listing every problem, or return the processes."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     roots: dict[str, etree._Element] = {}
     parser = SpiffBpmnParser()
     decisions: dict[str, str] = {}
+    refused_decisions: dict[str, str] = {}  # decision id -> the DMN file SpiffWorkflow cannot run
     code: list[Code] = []
 
     for name, content in bundle.dmn.items():
@@ -145,10 +187,14 @@ def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
         for decision_id in ids:
             decisions[decision_id] = name
         code.extend(cells)
+        unrunnable = lint.dmn_problems(name, root)
+        if unrunnable:
+            problems.extend(unrunnable)
+            refused_decisions.update(dict.fromkeys(ids, name))
         try:
             parser.add_dmn_xml(root, filename=name)
         except ValidationException as exc:
-            problems.append(_problem_from(exc, roots, name))
+            problems.append(_problem_from(exc, roots, name, refused_decisions))
         except Exception as exc:  # SpiffWorkflow raises plain errors for some malformed tables
             problems.append(Problem(name, f"cannot be read as a DMN decision table: {exc}"))
 
@@ -160,12 +206,15 @@ def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
         roots[name] = root
         found = read_bpmn(name, root)
         processes.extend(found)
+        warnings.extend(lint.camunda_warnings(name, root))
         if not found:
             problems.append(Problem(name, "defines no bpmn:process"))
         try:
             parser.add_bpmn_xml(root, filename=name)
         except ValidationException as exc:
-            problems.append(_problem_from(exc, roots, name))
+            problems.append(_problem_from(exc, roots, name, refused_decisions))
+        except Exception as exc:  # never a traceback: name the file, and what SpiffWorkflow said
+            problems.append(Problem(name, reword(f"{type(exc).__name__}: {exc}", None)))
 
     forms = _load_forms(bundle, problems)
     executable = set(parser.get_process_ids())
@@ -182,16 +231,22 @@ def validate_bundle(bundle: Bundle) -> list[ParsedProcess]:
             spec = parser.get_spec(pe.process_id)
             subs = parser.get_subprocess_specs(pe.process_id)
         except ValidationException as exc:
-            problems.append(_problem_from(exc, roots, pe.file))
+            problems.append(_problem_from(exc, roots, pe.file, refused_decisions))
             continue
-        used_forms = {e["form"] for e in pe.elements.values() if e["form"]} & set(forms)
+        except Exception as exc:  # never a traceback: name the file and the process
+            problems.append(
+                Problem(pe.file, reword(f"{type(exc).__name__}: {exc}", None), pe.process_id, pe.line)
+            )
+            continue
+        used_forms = {e["form_id"] for e in pe.elements.values() if e["form_id"]} & set(forms)
         parsed.append(_parsed(pe, spec, subs, bundle, {f: forms[f][1] for f in sorted(used_forms)}, forms))
+        parsed[-1].warnings = [w for w in warnings if w.file == pe.file]
     for c in code:
         reason = _check_code(c)
         if reason:
             problems.append(Problem(c.file, reason, c.element, c.line))
     if problems:
-        raise ProcessInvalid(_dedupe(problems))
+        raise ProcessInvalid(_dedupe(problems), warnings)
     if not parsed:
         raise ProcessInvalid(
             [Problem(", ".join(bundle.bpmn), 'has no executable process (isExecutable="true")')]
@@ -218,7 +273,9 @@ def _load_forms(bundle: Bundle, problems: list[Problem]) -> dict[str, tuple[str,
         except ValueError as exc:
             problems.append(Problem(name, f"is not valid JSON: {exc}"))
             continue
-        for message in form_defs.check_definition(form_id, definition):
+        # The engine's own properties are read only from a definition form-js could read.
+        messages = form_defs.check_definition(form_id, definition)
+        for message in messages or form_properties.check_properties(definition):
             problems.append(Problem(name, f"form {form_id!r}: {message}"))
         forms[form_id] = (name, definition)
     return forms
@@ -237,11 +294,15 @@ def _check_elements(pe: ProcessElements, forms: dict, decisions: dict[str, str])
                     el["line"],
                 )
             )
-        if el["form"] and el["form"] not in forms:
+        embedded = lint.form_key_problem(el["form_id"]) if el["form_id"] else None
+        if embedded:
+            problems.append(Problem(pe.file, embedded, element_id, el["line"]))
+        elif el["form_id"] and el["form_id"] not in forms:
             problems.append(
                 Problem(
                     pe.file,
-                    f"names the form {el['form']!r}, but no forms/{el['form']}.json was deployed with it",
+                    f"names the form {el['form_id']!r}, "
+                    f"but no forms/{el['form_id']}.json was deployed with it",
                     element_id,
                     el["line"],
                 )

@@ -14,7 +14,9 @@ GOOD = {"subject": "Fee charged twice", "severity_points": 3}
 
 TASK_ROW = select(TASK).where(TASK.c.case_id == bindparam("case_id"))
 CASE_ROW = select(CASE).where(CASE.c.reference == bindparam("reference"))
-RENAME = update(CASE).where(CASE.c.reference == bindparam("b_ref"), CASE.c.version == bindparam("b_version"))
+RENAME = update(CASE).where(
+    CASE.c.reference == bindparam("b_ref"), CASE.c.lock_version == bindparam("b_lock_version")
+)
 COUNT_AUDIT = select(func.count()).select_from(AuditEvent.__table__)
 
 

@@ -80,6 +80,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "assessment": {
         "is_complaint": True,
         "category": "fees_and_charges",
+        "product": "Everyday current account",
         "impact": "low",
         "complexity": "simple",
     },

@@ -36,6 +36,9 @@ class ProblemSchema(ma.Schema):
         metadata={"description": "422 only: messages per dotted field path"},
     )
     problems = ma.fields.List(ma.fields.Dict(), metadata={"description": "process deployment problems"})
+    warnings = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "what the engine would ignore in the process files"}
+    )
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -97,6 +100,7 @@ def from_engine(error: EngineError) -> Response:
             "The process files have problems; each is listed with its file and element.",
             errors=errors,
             problems=[p.as_dict() for p in error.problems],
+            warnings=[w.as_dict() for w in error.warnings],
         )
     if isinstance(error, FormInvalid):
         return validation_problem(dict(error.errors), error.detail, error.title)

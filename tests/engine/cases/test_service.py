@@ -43,7 +43,12 @@ def test_start_indexes_the_first_task_with_form_lane_and_stage(lifecycle, handle
     task = only_task(result)
     with lifecycle.db.read() as session:
         row = session.get(Task, task.id)
-    assert (row.form_id, row.lane, row.assignee, row.bpmn_id) == ("assess_form", "handlers", None, "assess")
+    assert (row.form_id, row.group_id, row.assignee, row.bpmn_id) == (
+        "assess_form",
+        "handlers",
+        None,
+        "assess",
+    )
 
 
 def test_completion_runs_to_the_wait_and_status_comes_from_the_diagram(lifecycle, handler, clock):
@@ -121,12 +126,12 @@ def test_script_error_rolls_back_everything_and_names_the_element(lifecycle, han
     started = lifecycle.start_case("lifecycle", {}, handler)
     task_id = only_task(started).id
     with lifecycle.db.read() as session:
-        before = session.execute(select(Case.state, Case.version)).one()
+        before = session.execute(select(Case.state, Case.lock_version)).one()
     with pytest.raises(WorkflowFailed) as err:
         lifecycle.complete_task(task_id, {**GOOD, "severity_points": 0}, handler)
     assert err.value.element == "calc" and "ZeroDivisionError" in err.value.detail
     with lifecycle.db.read() as session:
-        assert session.execute(select(Case.state, Case.version)).one() == before
+        assert session.execute(select(Case.state, Case.lock_version)).one() == before
     assert count(lifecycle, AuditEvent) == 1 and count(lifecycle, Task) == 1
     # the task is still there and can be completed with good data
     assert lifecycle.complete_task(task_id, GOOD, handler).status == "awaiting_complainant"

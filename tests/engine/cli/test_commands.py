@@ -152,7 +152,7 @@ def test_a_case_from_start_to_waiting(cli, deployed):
     )
     assert (started["status"], started["stage"]) == ("open", "assessment")
     [task] = started["tasks"]
-    assert (task["bpmn_id"], task["lane"], task["form_id"]) == ("assess", "handlers", "assess_form")
+    assert (task["bpmn_id"], task["group_id"], task["form_id"]) == ("assess", "handlers", "assess_form")
 
     listed, bad = cli.parallel(
         ("tasks", "list", "--as", "hana"),

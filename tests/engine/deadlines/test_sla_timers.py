@@ -81,7 +81,7 @@ def test_profile_change_at_assessment_re_arms_and_is_recorded(sla, clock, handle
     sla.complete_task(assess, {"sla_profile": "au_asic_hardship"}, handler)
     with sla.db.read() as session:
         case = session.scalars(select(Case)).one()
-    assert case.sla_profile == "au_asic_hardship" and case.sla_version
+    assert case.sla_profile == "au_asic_hardship" and case.calendar_version
     due = timers_by_element(sla, ref)
     assert due["t_final"] == START + dt.timedelta(days=21)  # RG 271 hardship: 21 days
     history = sla.case_detail(ref)["history"]

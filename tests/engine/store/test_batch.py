@@ -18,8 +18,8 @@ from tests.support.hot_path import CASE_ROW, COUNT_AUDIT, GOOD, RENAME, started
 def test_a_queued_write_is_seen_by_what_runs_after_it_in_the_transaction(lifecycle):
     _, case = started(lifecycle)
     with lifecycle.db.transaction() as conn:
-        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().version
-        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_version": version, "stage": "renamed"})
+        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().lock_version
+        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_lock_version": version, "stage": "renamed"})
         # On PostgreSQL the UPDATE waits; any other statement sends it first, so order holds.
         assert conn.execute(CASE_ROW, {"reference": case.reference}).first().stage == "renamed"
     with lifecycle.db.reading() as conn:
@@ -30,9 +30,9 @@ def test_writes_that_commit_themselves_leave_the_connection_as_it_was(lifecycle)
     _, case = started(lifecycle)
     for stage in ("one", "two", "three"):
         with lifecycle.db.reading() as conn:
-            version = hot.first(conn, CASE_ROW, {"reference": case.reference}).version
+            version = hot.first(conn, CASE_ROW, {"reference": case.reference}).lock_version
         with lifecycle.db.transaction() as conn:
-            batch.queue(conn, RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
+            batch.queue(conn, RENAME, {"b_ref": case.reference, "b_lock_version": version, "stage": stage})
         with lifecycle.db.transaction() as conn:
             # A plain transaction afterwards still is one: its failure undoes its write.
             assert not getattr(conn.connection.driver_connection, "autocommit", False)
@@ -43,8 +43,8 @@ def test_writes_that_commit_themselves_leave_the_connection_as_it_was(lifecycle)
 def test_a_failed_unit_of_work_forgets_its_queued_writes(lifecycle):
     _, case = started(lifecycle)
     with pytest.raises(RuntimeError), lifecycle.db.transaction() as conn:
-        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().version
-        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_version": version, "stage": "never"})
+        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().lock_version
+        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_lock_version": version, "stage": "never"})
         raise RuntimeError("the process failed")
     with lifecycle.db.transaction() as conn:
         assert conn.execute(CASE_ROW, {"reference": case.reference}).first().stage != "never"
@@ -56,7 +56,7 @@ def test_a_version_checked_write_that_finds_no_row_is_a_conflict(lifecycle):
         batch.queue(
             conn,
             RENAME,
-            {"b_ref": case.reference, "b_version": 999, "stage": "stale"},
+            {"b_ref": case.reference, "b_lock_version": 999, "stage": "stale"},
             conflict=ConflictError("stale"),
         )
     with lifecycle.db.reading() as conn:
@@ -83,12 +83,12 @@ def test_a_writer_that_read_an_older_version_is_refused_and_writes_nothing(lifec
     lifecycle.commit([first])
     with lifecycle.db.reading() as conn:
         events_before = conn.execute(COUNT_AUDIT).scalar()
-        version_before = hot.first(conn, CASE_ROW, {"reference": case.reference}).version
+        version_before = hot.first(conn, CASE_ROW, {"reference": case.reference}).lock_version
     with pytest.raises(ConflictError):
         lifecycle.commit([second])
     with lifecycle.db.reading() as conn:
         assert conn.execute(COUNT_AUDIT).scalar() == events_before
-        assert hot.first(conn, CASE_ROW, {"reference": case.reference}).version == version_before
+        assert hot.first(conn, CASE_ROW, {"reference": case.reference}).lock_version == version_before
         tasks = conn.execute(select(TASK.c.id)).scalars().all()
     assert tasks == list(first.before_tasks)
 
@@ -96,8 +96,8 @@ def test_a_writer_that_read_an_older_version_is_refused_and_writes_nothing(lifec
 def test_a_queued_write_goes_before_plain_driver_sql(lifecycle):
     _, case = started(lifecycle)
     with lifecycle.db.transaction() as conn:
-        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().version
-        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_version": version, "stage": "first"})
+        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().lock_version
+        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_lock_version": version, "stage": "first"})
         stage = conn.exec_driver_sql('SELECT stage FROM "case"').scalar()  # the one case there is
     assert stage == "first"
 
@@ -106,11 +106,11 @@ def test_other_integrity_errors_are_not_called_conflicts(lifecycle):
     """Only the keys a racing writer trips over mean "someone else was first"; a broken write stays one."""
     _, case = started(lifecycle)
     with pytest.raises(IntegrityError), lifecycle.db.transaction() as conn:
-        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().version
+        version = conn.execute(CASE_ROW, {"reference": case.reference}).first().lock_version
         batch.queue(
             conn,
             RENAME,
-            {"b_ref": case.reference, "b_version": version, "stage": "never"},
+            {"b_ref": case.reference, "b_lock_version": version, "stage": "never"},
             conflict=ConflictError("stale"),
             conflict_keys=frozenset({"audit_event_case_id_seq_key"}),
         )
@@ -125,4 +125,4 @@ def test_other_integrity_errors_are_not_called_conflicts(lifecycle):
 def test_postgres_writes_wait_only_inside_a_transaction(own_pg):
     _, case = started(own_pg)
     with own_pg.db.reading() as conn, pytest.raises(RuntimeError, match="transaction"):
-        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_version": 1, "stage": "nowhere"})
+        batch.queue(conn, RENAME, {"b_ref": case.reference, "b_lock_version": 1, "stage": "nowhere"})

@@ -39,9 +39,9 @@ def test_prepared_statements_survive_a_rolled_back_transaction(lifecycle):
     hana, case = started(lifecycle)
     for stage in ("before", "after"):
         with lifecycle.db.reading() as conn:
-            version = hot.first(conn, CASE_ROW, {"reference": case.reference}).version
+            version = hot.first(conn, CASE_ROW, {"reference": case.reference}).lock_version
         with lifecycle.db.transaction() as conn:
-            batch.queue(conn, RENAME, {"b_ref": case.reference, "b_version": version, "stage": stage})
+            batch.queue(conn, RENAME, {"b_ref": case.reference, "b_lock_version": version, "stage": stage})
         with pytest.raises(RuntimeError), lifecycle.db.transaction() as conn:
             for _ in range(6):  # often enough for psycopg to prepare it, were it allowed to
                 conn.execute(CASE_ROW, {"reference": case.reference})
@@ -49,7 +49,7 @@ def test_prepared_statements_survive_a_rolled_back_transaction(lifecycle):
     lifecycle.complete_task(case.tasks[0].id, GOOD, hana)
     with lifecycle.db.reading() as conn:
         row = hot.first(conn, CASE_ROW, {"reference": case.reference})
-    assert row.version == version + 1 and row.status == "awaiting_complainant"
+    assert row.lock_version == version + 1 and row.status == "awaiting_complainant"
 
 
 def test_statements_go_as_plain_sql_when_preparing_is_off(own_pg, monkeypatch):

@@ -103,3 +103,19 @@ def test_uploads_over_the_limit_get_413(client, login, app):
     problem_of(
         client.post("/api/v1/processes", headers=owner, data=big, content_type="multipart/form-data"), 413
     )
+
+
+def test_attributes_the_engine_ignores_come_back_as_warnings_and_deploy_goes_on(client, login):
+    owner = login("olive", roles=("process_owner",))
+    camunda = ROOT / "tests" / "fixtures" / "refusals" / "camunda_assignee.bpmn"
+    response = client.post(
+        "/api/v1/processes",
+        headers=owner,
+        data=_files(("camunda_assignee.bpmn", camunda.read_bytes())),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["deployed"][0]["process_id"] == "camunda_assignee"
+    assignee = next(w for w in body["warnings"] if "assignee" in w["message"])
+    assert (assignee["file"], assignee["element"]) == ("camunda_assignee.bpmn", "review")

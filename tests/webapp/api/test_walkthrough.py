@@ -8,7 +8,6 @@ messages, and the dispute's end closes the complaint.
 from __future__ import annotations
 
 from tests.conftest import ROOT, deploy
-from tests.webapp.conftest import complaint
 
 TASK_DATA = {
     "acknowledge": {
@@ -19,6 +18,7 @@ TASK_DATA = {
     "assess": {
         "is_complaint": True,
         "category": "fees_and_charges",
+        "product": "Current account",
         "impact": "low",
         "complexity": "simple",
     },
@@ -81,7 +81,15 @@ def test_intake_to_closure_through_a_dispute(client, service, login):
     staff = login("hana", "handlers", "supervisors", "disputes", roles=("handler", "supervisor"))
     provider = login("fos", roles=("provider",))
 
-    created = client.post("/api/v1/complaints", json=complaint())
+    # Only a description and a way to reply are required; category and product wait for the assessment.
+    body = {
+        "complainant": {"name": "Ana Example", "email": "ana@example.org", "language": "en"},
+        "channel": "web",
+        "subject": "Fee charged twice",
+        "description": "My monthly fee was taken twice in March.",
+        "jurisdiction": "GB-ENG",
+    }
+    created = client.post("/api/v1/complaints", json=body)
     assert created.status_code == 201, created.get_json()
     reference, token = created.get_json()["reference"], created.get_json()["tracking_token"]
     tracking = {"X-Tracking-Token": token}

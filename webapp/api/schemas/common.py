@@ -51,7 +51,7 @@ class TaskBrief(ma.Schema):
     name = fields.String()
     bpmn_id = fields.String()
     form = fields.String(allow_none=True, attribute="form_id")
-    group = fields.String(allow_none=True, attribute="lane")
+    group = fields.String(allow_none=True, attribute="group_id")
     assignee = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
 

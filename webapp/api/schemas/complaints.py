@@ -6,9 +6,24 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from engine.complaints.tracking import MESSAGES
+from engine.deadlines import jurisdictions
+from engine.task_forms import language_tags
 from webapp.api.schemas.common import Strict, Text
 
 CHANNELS = ("web", "email", "phone", "letter", "in_person", "anonymous")
+CONTACT_CHANNELS = ("email", "phone", "sms", "letter")
+
+
+def _language_tag(value: str) -> None:
+    if not language_tags.is_well_formed(value):
+        raise ma.ValidationError(language_tags.HINT)
+
+
+def _jurisdiction(value: str) -> None:
+    if jurisdictions.canonical(value) is None:
+        raise ma.ValidationError(
+            "Give an ISO 3166-1 country code such as GB or an ISO 3166-2 subdivision code such as GB-SCT."
+        )
 
 
 class Complainant(Strict):
@@ -16,7 +31,13 @@ class Complainant(Strict):
     email = Text(validate=[validate.Length(max=254), validate.Email(error="Enter a valid email address.")])
     phone = Text(validate=validate.Length(max=32))
     address = Text(validate=validate.Length(max=500))
-    language = Text(validate=validate.Length(max=20))
+    language = Text(
+        validate=[validate.Length(max=35), _language_tag],
+        metadata={
+            "description": "a BCP 47 language tag; letters go in en, vi, fa, zh-Hans, zh-Hant or pl "
+            "(zh-CN as zh-Hans, zh-TW as zh-Hant), any other language is recorded and answered in English"
+        },
+    )
     preferred_channel = Text(validate=validate.Length(max=20))
 
 
@@ -29,6 +50,15 @@ class Representative(Strict):
     address = Text(validate=validate.Length(max=500))
 
 
+class Agreements(Strict):
+    """What the complainant agreed to. Sharing with a dispute resolution body is asked at referral."""
+
+    contact_by = fields.List(
+        Text(validate=validate.OneOf(CONTACT_CHANNELS)),
+        metadata={"description": "the ways the complainant agrees to be contacted"},
+    )
+
+
 class ComplaintIn(Strict):
     """A complaint as people and other systems send it; the intake form decides the finer rules."""
 
@@ -37,14 +67,25 @@ class ComplaintIn(Strict):
     channel = Text(load_default="web", validate=validate.OneOf(CHANNELS))
     subject = Text(validate=validate.Length(max=120))
     description = Text(validate=validate.Length(max=10_000))
-    product = Text(validate=validate.Length(max=200))
-    category = Text(validate=validate.Length(max=40))
+    product = Text(
+        validate=validate.Length(max=200), metadata={"description": "optional; asked at assessment"}
+    )
+    category = Text(
+        validate=validate.Length(max=40), metadata={"description": "optional; chosen at assessment"}
+    )
     remedy_sought = Text(validate=validate.Length(max=4000))
-    jurisdiction = Text(validate=validate.Length(max=20))
+    jurisdiction = Text(
+        validate=[validate.Length(max=20), _jurisdiction],
+        metadata={"description": "ISO 3166-1 alpha-2 country (GB) or ISO 3166-2 subdivision (GB-SCT)"},
+    )
     occurred_on = fields.Date()
     accessibility_needs = Text(validate=validate.Length(max=2000))
     staff_involved = Text(validate=validate.Length(max=200))
-    consent = fields.Boolean()
+    consent = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "agreement to the use of their data for handling; never required"},
+    )
+    agreements = fields.Nested(Agreements)
     received_at = fields.AwareDateTime(metadata={"description": "staff only"})
     received_by = Text(validate=validate.Length(max=200), metadata={"description": "staff only"})
 

@@ -39,6 +39,10 @@ class Deployed(ma.Schema):
 
 class Deployment(ma.Schema):
     deployed = fields.List(fields.Nested(Deployed))
+    warnings = fields.List(
+        fields.Dict(),
+        metadata={"description": "what the engine ignores in the files (file, element, line, message)"},
+    )
 
 
 class ProcessFiles(ma.Schema):

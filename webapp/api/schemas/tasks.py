@@ -18,7 +18,7 @@ class TaskItem(ma.Schema):
     case = fields.String(required=True, attribute="reference")
     name = fields.String()
     form = fields.String(allow_none=True, attribute="form_id")
-    group = fields.String(allow_none=True, attribute="lane")
+    group = fields.String(allow_none=True, attribute="group_id")
     assignee = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()

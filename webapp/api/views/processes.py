@@ -80,6 +80,8 @@ def deploy(_files: dict):
     """Deploy BPMN, DMN and form files (multipart, field `files`, repeated); new versions where changed."""
     caller = security.actor(security.DEPLOYERS)
     uploads = [(f.filename or "upload", f.read()) for f in request.files.getlist("files")]
-    results = deploy_files(service(), uploads, caller)
+    warnings: list = []
+    results = deploy_files(service(), uploads, caller, warnings)
     deployed = [{"process_id": r.process_id, "version": r.version, "created": r.created} for r in results]
-    return {"deployed": deployed}, 201 if any(r.created for r in results) else 200
+    body = {"deployed": deployed, "warnings": [w.as_dict() for w in warnings]}
+    return body, 201 if any(r.created for r in results) else 200
