@@ -67,9 +67,9 @@ def test_a_polish_consumer_complaint_left_unanswered_is_deemed_accepted(desk):
     assert desk.deadlines(ref)["final_response"].breached_at is not None
 
 
-@pytest.mark.parametrize(("jurisdiction", "profile"), [("PL-14", "pl_financial"), ("PLX", "default")])
+@pytest.mark.parametrize(("jurisdiction", "profile"), [("PL-14", "pl_financial"), ("CN-BJ", "cn_nfra")])
 def test_a_subdivision_picks_its_country_profile(desk, jurisdiction, profile):
-    """ISO 3166-2 subdivisions (Masovia is PL-14) count as their country; the intake form offers countries."""
+    """ISO 3166-2 subdivisions (Masovia is PL-14, Beijing CN-BJ) count as their country."""
     data = intake(jurisdiction=jurisdiction, category="lending")
     ref = desk.service.start_case(COMPLAINT, data, desk.handler, validate_start_form=False).reference
     assert desk.case(ref)["data"]["sla_profile"] == profile
