@@ -13,7 +13,7 @@ from engine.identity.tables import ApiToken, Group, Membership, User
 from engine.letters.tables import Outbox
 from engine.registry.tables import ProcessVersion
 from engine.store.base import Base
-from engine.timers.tables import Timer
+from engine.timers.tables import Incident, Timer
 
 __all__ = [
     "ApiToken",
@@ -26,6 +26,7 @@ __all__ = [
     "CaseTracking",
     "Group",
     "IdempotencyRecord",
+    "Incident",
     "Membership",
     "Outbox",
     "ProcessVersion",

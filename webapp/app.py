@@ -61,7 +61,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from webapp.api import init_api
+    from webapp.errors import init_errors
 
+    init_errors(app)
     init_api(app)
 
     @app.get("/health")

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import math
 import operator
+import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from engine.bpmn.budget import LIMITS, Budget, Limits, stored_size
 from engine.core.clock import Clock, SystemClock
 from engine.deadlines import jurisdictions
 
@@ -47,6 +49,8 @@ class ScriptContext:
     # (task data, deadline name) -> due time; given the data of the task being evaluated, because the SLA
     # profile may be chosen by a decision earlier in the same run.
     deadline: Callable[[Mapping[str, Any], str], dt.datetime] | None = None
+    # What this engine step's process code may still spend; None outside a step (each evaluation its own).
+    budget: Budget | None = None
 
 
 _context: contextvars.ContextVar[ScriptContext] = contextvars.ContextVar("redressal_script_context")
@@ -185,10 +189,10 @@ _RESERVED = frozenset(GUARDS) | frozenset(HELPERS)
 
 
 class _Policy(RestrictingNodeTransformer):
-    """RestrictedPython's rules, plus: imports are refused when compiled, not only when they run.
+    """RestrictedPython's rules, plus: imports and classes are refused when compiled, not when they run.
 
-    Its own policy lets `import os` compile and fail later for want of `__import__`; a process owner
-    should hear about it at deploy, with the line.
+    Its own policy lets `import os` compile and fail later for want of `__import__` (and `class A: pass`
+    for want of `__build_class__`); a process owner should hear about it at deploy, with the line.
     """
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> ast.AST:
@@ -197,35 +201,131 @@ class _Policy(RestrictingNodeTransformer):
 
     visit_ImportFrom = visit_Import
 
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.error(node, "classes are not allowed in process code; use dicts and functions")
+        return node
+
+
+_GUARDED_OPS: dict[type[ast.operator], str] = {
+    ast.Add: "_add_",
+    ast.Sub: "_sub_",
+    ast.Mult: "_mul_",
+    ast.Pow: "_pow_",
+    ast.LShift: "_lshift_",
+    ast.Mod: "_mod_",
+}
+_PRINTERS = {"str": "_str_", "repr": "_repr_"}
+_FORMAT_NUMBER = re.compile(r"\d+")
+
+
+def _call(name: str, args: list[ast.expr], where: ast.AST) -> ast.Call:
+    node = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
+    return ast.fix_missing_locations(ast.copy_location(node, where))
+
+
+class _Budgeted(_Policy):
+    """The policy, plus the budget (`engine.budget`) woven into the code when it is compiled.
+
+    Operators that can grow a value call a guard that refuses before the work is done; every `while` pass and
+    every call of a function the code defines counts a step (`for` loops and comprehensions count through
+    `_getiter_`); f-string values pass a guard, and their format specs must be constants of sane width.
+    """
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        node = self.node_contents_visit(node)
+        guard = _GUARDED_OPS.get(type(node.op))
+        if guard is None:
+            return node
+        return _call(guard, [node.left, node.right], node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        """`str(x)` and `repr(x)` check that `x` does not print exponentially long (`str` stays the type)."""
+        node = super().visit_Call(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _PRINTERS:
+            node.func = ast.copy_location(ast.Name(_PRINTERS[node.func.id], ast.Load()), node.func)
+        return node
+
+    def visit_While(self, node: ast.While) -> ast.AST:
+        node = self.node_contents_visit(node)
+        node.body.insert(0, ast.copy_location(ast.Expr(_call("_tick_", [], node)), node))
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node = super().visit_FunctionDef(node)
+        node.body.insert(0, ast.copy_location(ast.Expr(_call("_tick_", [], node)), node))
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        node = super().visit_Lambda(node)
+        node.body = ast.copy_location(ast.BoolOp(ast.Or(), [_call("_tick_", [], node), node.body]), node.body)
+        return node
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = self.node_contents_visit(node)
+        spec = node.format_spec
+        if spec is not None:
+            parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+            if not all(isinstance(p, ast.Constant) for p in parts):
+                self.error(node, "f-string format specs must be written out, not computed")
+                return node
+            text = "".join(str(p.value) for p in parts)
+            if any(len(n) > 7 or int(n) > LIMITS.length for n in _FORMAT_NUMBER.findall(text)):
+                self.error(node, f"an f-string width over {LIMITS.length:,} (REDRESSAL_BUDGET_LENGTH)")
+                return node
+        node.value = _call("_format_", [node.value], node.value)
+        return node
+
 
 @functools.lru_cache(maxsize=4096)
-def compile_expression(source: str):
-    result = compile_restricted_eval(source.strip(), policy=_Policy)
+def compile_expression(source: str, budgeted: bool = True):
+    result = compile_restricted_eval(source.strip(), policy=_Budgeted if budgeted else _Policy)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))
     return result.code
 
 
 @functools.lru_cache(maxsize=2048)
-def compile_script(source: str):
-    result = compile_restricted_exec(source, policy=_Policy)
+def compile_script(source: str, budgeted: bool = True):
+    result = compile_restricted_exec(source, policy=_Budgeted if budgeted else _Policy)
     if result.errors:
         raise ScriptRefused("; ".join(result.errors))
     return result.code
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
-    """SpiffWorkflow's script environment, with restricted compilation instead of plain eval/exec."""
+    """SpiffWorkflow's script environment, with restricted compilation instead of plain eval/exec.
 
-    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    With `limits` (the default), code runs on the budget of the engine step it belongs to (or, outside one,
+    a budget of its own); `limits=None` runs it unbudgeted, which only the benchmark does (to measure it).
+    """
+
+    def __init__(
+        self, helpers: Mapping[str, Callable[..., Any]] | None = None, limits: Limits | None = LIMITS
+    ) -> None:
         super().__init__(dict(helpers or HELPERS))
         self._base = {**GUARDS, **self.globals}
+        self.limits = limits
+        self._budgeted = limits is not None
+
+    def _namespace(self, context: dict, external_context: dict | None) -> tuple[dict, Budget | None]:
+        namespace = {**context, **(external_context or {}), **self._base}
+        if not self._budgeted:
+            return namespace, None
+        budget = current_context().budget or Budget(self.limits)
+        namespace.update(budget.namespace_over(BUILTINS))
+        return namespace, budget
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
-        namespace = {**context, **(external_context or {}), **self._base}
+        namespace, budget = self._namespace(context, external_context)
         if "deadline(" in expression:
             namespace["deadline"] = _bound_deadline(context)
-        return eval(compile_expression(expression), namespace)
+        result = eval(compile_expression(expression, self._budgeted), namespace)
+        if budget is not None:
+            if budget.exceeded is not None:  # the code caught the refusal and went on
+                raise budget.exceeded
+            if type(result) in _CONTAINERS:
+                stored_size(result, budget.limits.length, budget)
+        return result
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         clash = (set(self.globals) | set(external_context or {})) & set(context)
@@ -233,29 +333,40 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             raise ValueError(
                 f"task data uses the name(s) {sorted(clash)} of built-in helpers; rename those fields"
             )
-        namespace = {**context, **(external_context or {}), **self._base}
+        namespace, budget = self._namespace(context, external_context)
         if "deadline(" in script:
             namespace["deadline"] = _bound_deadline(context)
-        exec(compile_script(script), namespace)
+        exec(compile_script(script, self._budgeted), namespace)
+        if budget is not None and budget.exceeded is not None:
+            raise budget.exceeded
         skip = _RESERVED | set(external_context or {})
         for key in list(context):
             if key not in namespace:
                 del context[key]
+        updates = {}
         for key, value in namespace.items():
             if key in skip or key.startswith("_") or callable(value) or isinstance(value, type):
                 continue
-            context[key] = value
+            if budget is not None and type(value) in _CONTAINERS and value is not context.get(key):
+                stored_size(value, budget.limits.length, budget)
+            updates[key] = value
+        context.update(updates)
         return True
 
     def call_service(self, context: dict, **kwargs: Any) -> Any:
         raise NotImplementedError("service tasks are not available to process models")
 
 
+_CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
+
+
 class RestrictedScriptEngine(PythonScriptEngine):
     """Validation (used by SpiffWorkflow's DMN engine) goes through the same restricted compiler."""
 
-    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None) -> None:
-        super().__init__(environment=RestrictedEnvironment(helpers))
+    def __init__(
+        self, helpers: Mapping[str, Callable[..., Any]] | None = None, limits: Limits | None = LIMITS
+    ) -> None:
+        super().__init__(environment=RestrictedEnvironment(helpers, limits))
 
     def validate(self, expression: str) -> None:
         compile_expression(expression)

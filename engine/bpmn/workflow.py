@@ -21,6 +21,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import scripting
+from engine.bpmn.budget import step_budget
 from engine.core import clock as clock_mod
 from engine.core.clock import Clock
 from engine.core.errors import MessageNotExpected, WorkflowFailed
@@ -52,7 +53,8 @@ def running(
     clock: Clock, case_reference: str | None, deadline: Callable[[str], dt.datetime] | None
 ) -> Iterator[None]:
     """Run workflow code with this call's clock and case, and turn its failures into WorkflowFailed."""
-    token = scripting.set_context(scripting.ScriptContext(clock, case_reference, deadline))
+    budget = step_budget()
+    token = scripting.set_context(scripting.ScriptContext(clock, case_reference, deadline, budget))
     try:
         with clock_mod.using(clock):
             yield
@@ -62,6 +64,8 @@ def running(
         line = getattr(exc, "line_number", None) or None
         detail = str(exc).split("\n", 1)[0].rstrip(".")
         cause = getattr(exc, "exception", None) or exc.__cause__
+        if budget.exceeded is not None:  # say so even where SpiffWorkflow's wrapping drops the cause
+            cause = budget.exceeded
         if cause is not None and str(cause) not in detail:
             detail += f": {type(cause).__name__}: {str(cause).strip(chr(34))}"
         name = getattr(task.task_spec, "bpmn_name", None) if task is not None else None

@@ -20,6 +20,12 @@ from engine.task_forms import schema as forms
 DEADLINE = CaseDeadline.__table__
 
 
+def incidents_of(conn, case_id: int) -> list[dict[str, Any]]:
+    from engine.timers.incidents import for_case  # the timers package imports the case service
+
+    return for_case(conn, case_id)
+
+
 def case_detail(service, reference: str) -> dict[str, Any]:
     with service.db.read() as session:
         row = session.execute(
@@ -50,6 +56,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         pauses = session.scalars(
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
+        incidents = incidents_of(session.connection(), row.id)
     ended = row.status in ("closed", "withdrawn")
     deadline_rows = [
         {
@@ -88,6 +95,7 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         "data": (data := wfx.case_data(work.wf)),
         "deemed_outcome": data.get("deemed_outcome"),  # engine.deadlines.outcomes
         "deadline_extensions": data.get("sla_extensions") or {},  # engine.deadlines.extend
+        "incidents": incidents,
         "waiting_for": sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED}),
         "tasks": [
             {

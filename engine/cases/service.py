@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from engine.access import policy as access
 from engine.bpmn import workflow as wfx
 from engine.bpmn.serialization import TYPE_KEY, misread_keys
 from engine.cases import routing
@@ -256,8 +257,7 @@ class CaseService:
         `within(conn, case_id, result)` runs inside the same transaction (an idempotency record, say).
         """
         row, work = self.read_task(task_id)
-        if not actor.in_group(row.group_id):
-            raise PermissionDenied(f"only members of the group '{row.group_id}' may work on this task")
+        access.require_task(actor, row.group_id)
         if row.assignee and row.assignee != actor.username:
             raise ConflictError(f"this task is held by {row.assignee}")
         clean = self._validated(work.version, row.form_id, data or {})
@@ -286,8 +286,7 @@ class CaseService:
 
     def assign_task(self, task_id: str, assignee: str, actor: Actor, reason: str = "") -> CaseResult:
         """A supervisor gives a task to a member of its group; from, to, who and why are recorded."""
-        if not actor.is_supervisor:
-            raise PermissionDenied("only supervisors may assign tasks to others")
+        access.require(actor, access.Action.ASSIGN_TASKS)
         if not (reason or "").strip():
             raise FormInvalid({"reason": ["Say why the task is reassigned."]})
         return self._set_assignee(task_id, actor, assignee, "assign", reason=reason.strip())
@@ -297,8 +296,7 @@ class CaseService:
     ) -> CaseResult:
         row, work = self.read_task(task_id)
         if action == "claim":
-            if not actor.in_group(row.group_id):
-                raise PermissionDenied(f"only members of the group '{row.group_id}' may claim this task")
+            access.require_task(actor, row.group_id)
             if row.assignee == actor.username:
                 return self._result(work)
             if row.assignee:

@@ -19,10 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from engine.access import policy as access
 from engine.bpmn import workflow as wfx
 from engine.cases.store import CASE, CASE_COLUMNS
 from engine.core.actors import Actor
-from engine.core.errors import ConflictError, FormInvalid, NotFound, PermissionDenied, WorkflowFailed
+from engine.core.errors import ConflictError, FormInvalid, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
 from engine.deadlines import watch
@@ -32,9 +33,8 @@ from engine.letters import queue as notify
 
 TEMPLATE = "deadline_extension_letter"
 DATA_KEY = "sla_extensions"
-# Who decides an extension, and who may agree as the second approver.
-DECIDERS = frozenset({"handler", "supervisor", "admin"})
-APPROVERS = frozenset({"supervisor", "admin"})
+# Who may agree as the second approver (who decides: the access policy's EXTEND_DEADLINES).
+APPROVERS = access.SUPERVISORS
 _CLOSED = ("closed", "withdrawn")
 DEADLINE = CaseDeadline.__table__
 
@@ -63,8 +63,7 @@ def extend_deadline(
     every allowed extension was taken, a required second approver is missing, unknown, not a supervisor or
     the same person, or the deadline is already met, passed or the case closed.
     """
-    if not (DECIDERS & actor.roles or actor.is_system):
-        raise PermissionDenied("only handlers, supervisors and administrators may extend a deadline")
+    access.require(actor, access.Action.EXTEND_DEADLINES)
     reason = (decision.reason or "").strip()
     if not reason:
         raise FormInvalid(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine.cases.store import CASE
 from engine.core.errors import NotFound
+from engine.store.db import Database
 
 PROVIDER_PROCESSES = ("dispute_resolution",)
 _KEYS = ("provider", "provider_name")
@@ -31,19 +32,19 @@ def names_provider(data: Mapping[str, Any], username: str) -> bool:
     return False
 
 
-def case_ids(service, username: str) -> list[int]:
+def case_ids(db: Database, username: str) -> list[int]:
     """Ids of the provider's cases, from the case rows' summaries (kept current on every save): no
     workflow state is loaded. The dispute process lists `provider` and `provider_name` in `summary_fields`."""
-    with service.db.reading() as conn:
+    with db.reading() as conn:
         rows = conn.execute(
             select(CASE.c.id, CASE.c.summary).where(CASE.c.process_id.in_(PROVIDER_PROCESSES))
         ).all()
     return [row.id for row in rows if names_provider(json.loads(row.summary or "{}"), username)]
 
 
-def check(service, reference: str, username: str) -> None:
+def check(db: Database, reference: str, username: str) -> None:
     """NotFound (not 403) for a case that is not the provider's, so references of others stay unconfirmed."""
-    with service.db.reading() as conn:
+    with db.reading() as conn:
         row = conn.execute(
             select(CASE.c.summary).where(
                 CASE.c.reference == reference, CASE.c.process_id.in_(PROVIDER_PROCESSES)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from engine.access import policy as access
 from engine.core.actors import Actor
-from engine.core.errors import PermissionDenied, Problem, ProcessInvalid
+from engine.core.errors import Problem, ProcessInvalid
 from engine.registry.bundle import Bundle
 from engine.registry.deploy import DeployResult, deploy_bundle
 from engine.registry.validate import validate_bundle
-
-DEPLOYERS = frozenset({"process_owner", "admin"})
 
 
 def deploy_files(
@@ -24,8 +23,7 @@ def deploy_files(
 
     What the engine ignores in the files (Camunda attributes) is appended to `warnings` when given.
     """
-    if not (DEPLOYERS & actor.roles or actor.is_system):
-        raise PermissionDenied("only process owners and admins may deploy processes")
+    access.require(actor, access.Action.DEPLOY_PROCESSES)
     bundle = Bundle()
     problems: list[Problem] = []
     for name, content in files:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from engine.store.db import Database
 from engine.timers.tables import Timer
 
 TIMER = Timer.__table__
 
-_claimable = or_(TIMER.c.claimed_until.is_(None), TIMER.c.claimed_until < bindparam("now"))
+# A timer parked by an incident is never claimed until the incident is retried.
+_claimable = and_(
+    or_(TIMER.c.claimed_until.is_(None), TIMER.c.claimed_until < bindparam("now")),
+    TIMER.c.incident_id.is_(None),
+)
 
 
 def claim_due(

@@ -12,18 +12,27 @@ import os
 import socket
 import uuid
 
+from engine.bpmn.budget import time_limit
 from engine.cases.service import CaseService
-from engine.core.errors import ConflictError, EngineError
+from engine.core.errors import ConflictError
 from engine.timers.claims import claim_due, next_due, release
+from engine.timers.incidents import RetryPolicy, timer_failed
 
 log = logging.getLogger(__name__)
 
 
 class TimerWorker:
-    def __init__(self, service: CaseService, name: str | None = None, batch: int = 100) -> None:
+    def __init__(
+        self,
+        service: CaseService,
+        name: str | None = None,
+        batch: int = 100,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.service = service
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch = batch
+        self.policy = policy or RetryPolicy.from_env()
         self.fired = 0
         self.failed = 0
 
@@ -41,22 +50,31 @@ class TimerWorker:
             retry = []
             for timer_id, _due_at in claimed:
                 try:
-                    if self.service.fire_timer(timer_id) is not None:
-                        fired += 1
+                    # The process code budget ends at the time limit, so a looping script fails here.
+                    with time_limit(self.policy.time_limit):
+                        if self.service.fire_timer(timer_id) is not None:
+                            fired += 1
                 except ConflictError:
                     retry.append(timer_id)  # the case changed under us: try again on the next pass
-                except EngineError as exc:
-                    # A broken process: keep the claim so it retries when the lease ends, not in a hot loop.
-                    self.failed += 1
-                    log.warning("timer %s could not fire: %s", timer_id, exc.detail)
-                except Exception:
+                except Exception as exc:
                     # Whatever one broken case does, the other due timers still fire.
                     self.failed += 1
-                    log.exception("timer %s could not fire", timer_id)
+                    self._failed(timer_id, exc)
             release(self.service.db, retry)
             self.fired += fired
             if len(claimed) < self.batch:
                 return fired
+
+    def _failed(self, timer_id: str, exc: Exception) -> None:
+        """Set the timer aside until its next try (backoff), or park it as an incident when tries run out."""
+        log.warning("timer %s could not fire: %s", timer_id, getattr(exc, "detail", exc))
+        try:
+            incident = timer_failed(self.service, timer_id, exc, self.policy, self.name)
+        except Exception:  # the claim's lease runs out and the next try comes then
+            log.exception("timer %s: its failure could not be recorded", timer_id)
+            return
+        if incident is not None:
+            log.error("timer %s failed %d times: incident %s opened", timer_id, self.policy.tries, incident)
 
 
 def start_scheduler(service: CaseService, *, blocking: bool = False, interval: float = 1.0, extra_jobs=()):

@@ -1,26 +1,18 @@
 """Who is calling: bearer tokens for staff, integrations and providers; nobody for the public endpoints.
 
-Roles say what a caller may do across cases; the engine still decides per task (a lane's group) and per
-action (supervisors assign). The token is checked against the database on every request (one indexed query)
-so a revoked token stops working at once.
+Authentication only. What a caller may do is the engine's access policy (`engine.access.policy`), which
+the pages ask too. The token is checked against the database on every request (one indexed query), so a
+revoked token stops working at once.
 """
 
 from __future__ import annotations
 
 from flask import g, request
 
+from engine.access import policy as access
 from engine.core.actors import Actor
-from engine.core.errors import PermissionDenied
 from engine.identity import tokens as auth
 from webapp.api.context import service, token_cache
-
-STAFF = frozenset({"handler", "supervisor", "process_owner", "auditor", "admin", "integration"})
-# Reading cases: every staff role; providers only their own cases (see engine.disputes.providers).
-READERS = STAFF
-# Starting cases, logging complaints, sending messages, adding evidence.
-WRITERS = frozenset({"handler", "supervisor", "admin", "integration"})
-DEPLOYERS = frozenset({"process_owner", "admin"})
-PROVIDER = "provider"
 
 
 def bearer_token() -> str | None:
@@ -46,16 +38,11 @@ def optional_actor() -> Actor | None:
     return g.actor
 
 
-def actor(roles: frozenset[str] | None = None) -> Actor:
-    """The authenticated caller, who must hold one of `roles` (any role when None); 401 or 403 otherwise."""
+def actor(action: access.Action | None = None) -> Actor:
+    """The authenticated caller, whom the policy lets do `action` (any caller when None); 401 or 403."""
     caller = optional_actor()
     if caller is None:
         raise auth.Unauthenticated("this endpoint needs 'Authorization: Bearer <token>'")
-    if roles is not None and not (roles & caller.roles):
-        raise PermissionDenied("your role does not allow this: it needs one of " + ", ".join(sorted(roles)))
+    if action is not None:
+        access.require(caller, action)
     return caller
-
-
-def is_provider(caller: Actor) -> bool:
-    """A provider token is limited to the provider's cases, whatever else the user may be."""
-    return PROVIDER in caller.roles and not (caller.roles & STAFF)

@@ -168,3 +168,14 @@ def test_providers_see_and_message_only_their_cases(client, processes, handler, 
         json={"name": "provider_notice", "payload": {"provider_reference": "FOS-1"}},
     )
     assert notice.status_code == 200 and notice.get_json()["stage"] == "resolution"
+
+
+def test_a_start_over_budget_is_a_422_naming_the_element(client, service, handler, tmp_path):
+    from tests.support.scripted import deploy_scripted
+
+    pid = deploy_scripted(service, tmp_path, "while True:\n    pass")
+    body = problem_of(client.post("/api/v1/cases", headers=handler, json={"process_id": pid}), 422)
+    assert body["title"] == "Process error"
+    assert "in 'Work out the fee'" in body["detail"]
+    assert "over the process code budget: more than 1,000,000 loop steps" in body["detail"]
+    assert client.get("/api/v1/cases", headers=handler).get_json()["total"] == 0

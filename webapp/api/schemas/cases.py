@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from webapp.api.schemas.common import PageArgs, Strict, Text, page_of
 from webapp.api.schemas.deadlines import DeemedOutcome, ExtensionRecord
+from webapp.api.schemas.incidents import IncidentOut
 
 STATUSES = ("open", "awaiting_complainant", "escalated", "closed", "withdrawn")
 
@@ -89,6 +90,9 @@ class HistoryEvent(ma.Schema):
 
 
 class CaseDetail(ma.Schema):
+    incidents = fields.List(
+        fields.Nested(IncidentOut), metadata={"description": "timer firings that failed every retry"}
+    )
     reference = fields.String(required=True)
     status = fields.String(required=True)
     stage = fields.String(allow_none=True)

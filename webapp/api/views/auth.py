@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from engine.identity import tokens as auth
 from webapp.api import limits, security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import service, token_cache
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.auth import Credentials, TokenOut
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer tokens for staff")
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Bearer tokens for staff")
 
 
 @blp.route("/token", methods=["POST"])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
+from engine.access import policy as access
 from engine.cases import queries
-from engine.core.errors import PermissionDenied
-from engine.disputes import providers
 from engine.evidence import attachments
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import attachment_policy, service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -24,23 +22,22 @@ from webapp.api.schemas.cases import (
 )
 from webapp.api.schemas.common import CaseSummary
 
-blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (staff and providers)")
+blp = Blueprint("cases", __name__, url_prefix="/cases", description="Cases (staff and providers)")
 _summary = CaseSummary()
 AUTH = [{"bearer": []}]
 
 
 def _reader(reference: str | None = None):
     """A caller who may read cases; a provider only their own (others look like unknown references)."""
-    caller = security.actor(security.READERS | {security.PROVIDER})
-    if reference is not None and security.is_provider(caller):
-        providers.check(service(), reference, caller.username)
+    caller = security.actor(access.Action.READ_CASES)
+    if reference is not None:
+        access.require_case(service().db, caller, reference)
     return caller
 
 
-def _writer(reference: str):
-    caller = security.actor(security.WRITERS | {security.PROVIDER})
-    if security.is_provider(caller):
-        providers.check(service(), reference, caller.username)
+def _writer(reference: str, action: access.Action):
+    caller = security.actor(action)
+    access.require_case(service().db, caller, reference)
     return caller
 
 
@@ -53,7 +50,7 @@ def _writer(reference: str):
 @blp.doc(parameters=[IDEMPOTENCY_KEY], security=AUTH)
 def start_case(args: dict):
     """Start a case of the newest version of a deployed process with the given start data."""
-    caller = security.actor(security.WRITERS)
+    caller = security.actor(access.Action.START_CASE)
 
     def action(record):
         def within(conn, _case_id, result):
@@ -79,8 +76,9 @@ def list_cases(filters: dict):
     page, size = filters.pop("page"), filters.pop("page_size")
     if filters.get("assignee") == "me":
         filters["assignee"] = caller.username
-    if security.is_provider(caller):
-        filters["case_ids"] = providers.case_ids(rt, caller.username)
+    visible = access.visible_case_ids(rt.db, caller)
+    if visible is not None:
+        filters["case_ids"] = visible
     items, total = queries.list_cases(rt, now=rt.clock.now(), page=page, page_size=size, **filters)
     return {"items": items, "total": total, "page": page, "page_size": size}
 
@@ -93,9 +91,11 @@ def list_cases(filters: dict):
 @blp.doc(security=AUTH)
 def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
-    _reader(reference)
+    caller = _reader(reference)
     rt = service()
     detail = rt.case_detail(reference)
+    if access.is_provider(caller):
+        detail["incidents"] = []  # the engine's own trouble is for staff
     detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
     return detail
 
@@ -110,9 +110,8 @@ def case_detail(reference: str):
 @blp.doc(security=AUTH)
 def deliver_message(message: dict, reference: str):
     """Deliver a named process message with a payload (`provider_notice`, `provider_outcome`, ...)."""
-    caller = _writer(reference)
-    if security.is_provider(caller) and not message["name"].startswith("provider_"):
-        raise PermissionDenied("providers may send only provider_* messages")
+    caller = _writer(reference, access.Action.SEND_MESSAGE)
+    access.require_message(caller, message["name"])
     return service().deliver_message(reference, message["name"], message["payload"], caller)
 
 
@@ -127,7 +126,7 @@ def deliver_message(message: dict, reference: str):
 @blp.doc(security=AUTH)
 def add_attachment(files: dict, reference: str):
     """Add an evidence file to a case (multipart field `file`)."""
-    caller = _writer(reference)
+    caller = _writer(reference, access.Action.ADD_EVIDENCE)
     rt = service()
     upload = files["file"]
     return attachments.save(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
-from engine.deadlines.extend import DECIDERS, ExtensionDecision, extend_deadline
+from engine.access import policy as access
+from engine.deadlines.extend import ExtensionDecision, extend_deadline
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.deadlines import ExtensionIn, ExtensionOut
 
-blp = Blueprint("deadlines", __name__, url_prefix="/api/v1/cases", description="Deadlines of a case (staff)")
+blp = Blueprint("deadlines", __name__, url_prefix="/cases", description="Deadlines of a case (staff)")
 AUTH = [{"bearer": []}]
 
 
@@ -33,7 +33,7 @@ def extend(decision: dict, reference: str, name: str):
     Moves the deadline (its timers, warning and record), records the decision with its reason in the audit
     trail, and queues the letter that tells the complainant the new date, in their language.
     """
-    caller = security.actor(DECIDERS)
+    caller = security.actor(access.Action.EXTEND_DEADLINES)
     return extend_deadline(
         service(),
         reference,

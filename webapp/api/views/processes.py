@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint
 
+from engine.access import policy as access
 from engine.core.errors import NotFound
 from engine.registry import list_versions
 from engine.registry.upload import deploy_files
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import PageArgs
 from webapp.api.schemas.processes import Deployment, ProcessFiles, ProcessPage, VersionPage
 
-blp = Blueprint("processes", __name__, url_prefix="/api/v1/processes", description="Process models")
+blp = Blueprint("processes", __name__, url_prefix="/processes", description="Process models")
 AUTH = [{"bearer": []}]
 
 
@@ -42,7 +43,7 @@ def _page(items: list, args: dict) -> dict:
 @blp.doc(security=AUTH)
 def processes(args: dict):
     """Deployed processes with their newest version."""
-    security.actor(security.STAFF)
+    security.actor(access.Action.READ_PROCESSES)
     latest: dict[str, dict] = {}
     for v in _versions():
         entry = latest.setdefault(v.process_id, {"process_id": v.process_id, "versions": 0})
@@ -60,7 +61,7 @@ def processes(args: dict):
 @blp.doc(security=AUTH)
 def versions(args: dict, process_id: str):
     """Every deployed version of a process, oldest first."""
-    security.actor(security.STAFF)
+    security.actor(access.Action.READ_PROCESSES)
     found = _versions(process_id)
     if not found:
         raise NotFound(f"no process {process_id!r} is deployed")
@@ -78,7 +79,7 @@ def versions(args: dict, process_id: str):
 @blp.doc(security=AUTH)
 def deploy(_files: dict):
     """Deploy BPMN, DMN and form files (multipart, field `files`, repeated); new versions where changed."""
-    caller = security.actor(security.DEPLOYERS)
+    caller = security.actor(access.Action.DEPLOY_PROCESSES)
     uploads = [(f.filename or "upload", f.read()) for f in request.files.getlist("files")]
     warnings: list = []
     results = deploy_files(service(), uploads, caller, warnings)

@@ -7,12 +7,13 @@ token and an unknown reference get the same 404.
 from __future__ import annotations
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
+from engine.access import policy as access
 from engine.complaints import intake, tracking
 from engine.core.actors import COMPLAINANT
 from engine.evidence import attachments
 from webapp.api import limits, security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import attachment_policy, service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -25,7 +26,7 @@ from webapp.api.schemas.complaints import (
     TrackingView,
 )
 
-blp = Blueprint("public", __name__, url_prefix="/api/v1", description="Complaint intake and tracking")
+blp = Blueprint("public", __name__, url_prefix="", description="Complaint intake and tracking")
 TRACKING_TOKEN = {
     "in": "header",
     "name": "X-Tracking-Token",
@@ -52,7 +53,7 @@ def submit_complaint(complaint: dict):
     Starts the newest version of `complaint_handling`. Only staff may send `received_at`/`received_by`.
     """
     caller = security.optional_actor()
-    if caller is not None and not (caller.roles & security.WRITERS):
+    if caller is not None and not access.allows(caller, access.Action.LOG_COMPLAINT):
         caller = None  # an auditor's or provider's token gives no staff rights at intake
     jurisdiction = current_app.config["REDRESSAL_DEFAULT_JURISDICTION"]
 

@@ -6,10 +6,10 @@ only knows that providers and callers without a staff role have no inbox.
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
+from engine.access import policy as access
 from engine.cases import queries
 from webapp.api import security
+from webapp.api.blueprint import Blueprint
 from webapp.api.context import service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -17,7 +17,7 @@ from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import CaseSummary
 from webapp.api.schemas.tasks import Assignment, Completion, TaskDetail, TaskFilters, TaskPage
 
-blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
+blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="User tasks")
 _summary = CaseSummary()
 AUTH = [{"bearer": []}]
 _ERRORS = {
@@ -41,7 +41,7 @@ def _documented(func):
 @blp.doc(security=AUTH)
 def inbox(filters: dict):
     """Ready tasks you may work on (your groups' tasks that nobody else holds), due first."""
-    caller = security.actor(security.STAFF)
+    caller = security.actor(access.Action.LIST_TASKS)
     page, size = filters["page"], filters["page_size"]
     groups = caller.groups
     group = filters.get("group")
@@ -65,7 +65,7 @@ def inbox(filters: dict):
 @_documented
 def task(task_id: str):
     """A ready task, its form definition and the values already known for the form."""
-    security.actor(security.STAFF)
+    security.actor(access.Action.LIST_TASKS)
     return queries.task_detail(service(), task_id)
 
 
@@ -74,7 +74,7 @@ def task(task_id: str):
 @_documented
 def claim(task_id: str):
     """Take the task: nobody else can complete it until you release it."""
-    return service().claim_task(task_id, security.actor(security.STAFF))
+    return service().claim_task(task_id, security.actor(access.Action.LIST_TASKS))
 
 
 @blp.route("/<task_id>/release", methods=["POST"])
@@ -82,7 +82,7 @@ def claim(task_id: str):
 @_documented
 def release(task_id: str):
     """Give the task back to its group (the holder, or a supervisor)."""
-    return service().release_task(task_id, security.actor(security.STAFF))
+    return service().release_task(task_id, security.actor(access.Action.LIST_TASKS))
 
 
 @blp.route("/<task_id>/assign", methods=["POST"])
@@ -91,7 +91,7 @@ def release(task_id: str):
 @_documented
 def assign(assignment: dict, task_id: str):
     """Supervisors: give the task to a member of its group; who, to whom and why are recorded."""
-    caller = security.actor(security.STAFF)
+    caller = security.actor(access.Action.LIST_TASKS)
     return service().assign_task(task_id, assignment["assignee"], caller, assignment["reason"])
 
 
@@ -102,7 +102,7 @@ def assign(assignment: dict, task_id: str):
 @_documented
 def complete(completion: dict, task_id: str):
     """Submit the task's form; claims the task for you if nobody holds it. 422 lists field errors."""
-    caller = security.actor(security.STAFF)
+    caller = security.actor(access.Action.LIST_TASKS)
 
     def action(record):
         def within(conn, _case_id, result):

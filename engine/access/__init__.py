@@ -1,0 +1,1 @@
+"""The one access policy: who may do what to which case; the API, the pages and the services ask it."""

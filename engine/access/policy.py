@@ -1,0 +1,112 @@
+"""The one access policy. Every door (REST API, HTML pages, CLI) and every service asks it; nothing else
+decides who may do what.
+
+Roles say what a person may do across cases; groups say which tasks they may work (a BPMN lane's id is a
+group's id); dispute-resolution providers see only the cases that name them; auditors and process owners read
+but never do casework. Rules that need the database (a provider's cases) take the database handle and read
+only case rows, never workflow state.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from engine.core.actors import Actor
+from engine.core.errors import PermissionDenied
+from engine.disputes import providers
+from engine.identity.tokens import Unauthenticated
+from engine.store.db import Database
+
+STAFF = frozenset({"handler", "supervisor", "process_owner", "auditor", "admin", "integration"})
+# Roles that work cases: start them, send messages, add evidence, claim and complete tasks.
+CASEWORKERS = frozenset({"handler", "supervisor", "admin", "integration"})
+# Roles that only read: they see cases and tasks but never change one.
+READ_ONLY = frozenset({"auditor", "process_owner"})
+DEPLOYERS = frozenset({"process_owner", "admin"})
+SUPERVISORS = frozenset({"supervisor", "admin"})
+PROVIDER = "provider"
+# The only messages a provider may send to a case.
+PROVIDER_MESSAGE_PREFIX = "provider_"
+
+
+class Action(Enum):
+    """What someone may want to do; each maps to the roles allowed (providers are scoped separately)."""
+
+    READ_CASES = "read cases"
+    START_CASE = "start cases"
+    SEND_MESSAGE = "send messages to cases"
+    ADD_EVIDENCE = "add evidence"
+    LIST_TASKS = "see tasks"
+    WORK_TASKS = "work on tasks"
+    ASSIGN_TASKS = "assign tasks to others"
+    READ_PROCESSES = "read process versions"
+    DEPLOY_PROCESSES = "deploy processes"
+    LOG_COMPLAINT = "log complaints for complainants"
+    MANAGE_INCIDENTS = "retry or dismiss incidents"
+    EXTEND_DEADLINES = "extend a case's deadline"
+
+
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.READ_CASES: STAFF | {PROVIDER},
+    Action.START_CASE: CASEWORKERS,
+    Action.SEND_MESSAGE: CASEWORKERS | {PROVIDER},
+    Action.ADD_EVIDENCE: CASEWORKERS | {PROVIDER},
+    Action.LIST_TASKS: STAFF,
+    Action.WORK_TASKS: CASEWORKERS,
+    Action.ASSIGN_TASKS: SUPERVISORS,
+    Action.READ_PROCESSES: STAFF,
+    Action.DEPLOY_PROCESSES: DEPLOYERS,
+    Action.LOG_COMPLAINT: CASEWORKERS,
+    Action.MANAGE_INCIDENTS: frozenset({"admin"}),
+    # A decision with a reason, by people who handle complaints (not integrations); a second approver, where
+    # the profile needs one, is a supervisor (engine.deadlines.extend).
+    Action.EXTEND_DEADLINES: frozenset({"handler", "supervisor", "admin"}),
+}
+
+
+def allows(actor: Actor | None, action: Action) -> bool:
+    """Whether the actor's roles allow `action`; the engine's own actors (timers, the CLI) may do anything."""
+    return actor is not None and (actor.is_system or bool(ALLOWED[action] & actor.roles))
+
+
+def require(actor: Actor | None, action: Action) -> Actor:
+    """The actor, if the policy lets them do `action`: 401 without one, 403 when their roles do not."""
+    if actor is None:
+        raise Unauthenticated("this needs you to sign in ('Authorization: Bearer <token>' for the API)")
+    if not allows(actor, action):
+        roles = ", ".join(sorted(ALLOWED[action]))
+        raise PermissionDenied(f"your role does not allow you to {action.value}: it needs one of {roles}")
+    return actor
+
+
+def is_provider(actor: Actor) -> bool:
+    """A provider is limited to the provider's cases, whatever else the user may be, unless also staff."""
+    return PROVIDER in actor.roles and not (actor.roles & STAFF)
+
+
+def require_case(db: Database, actor: Actor, reference: str) -> None:
+    """The actor may see this case: staff see every case; a provider only theirs (others look unknown)."""
+    if is_provider(actor):
+        providers.check(db, reference, actor.username)
+
+
+def visible_case_ids(db: Database, actor: Actor) -> list[int] | None:
+    """The ids of the cases a list may show the actor, or None when they may see every case."""
+    return providers.case_ids(db, actor.username) if is_provider(actor) else None
+
+
+def require_message(actor: Actor, name: str) -> None:
+    """Which messages each party may send: providers only their own `provider_*` messages."""
+    if is_provider(actor) and not name.startswith(PROVIDER_MESSAGE_PREFIX):
+        raise PermissionDenied(f"providers may send only {PROVIDER_MESSAGE_PREFIX}* messages")
+
+
+def require_task(actor: Actor, group_id: str | None) -> None:
+    """Who may claim or complete a task: a caseworker who is a member of the task's group.
+
+    Read-only roles never do casework, even on a task that has no group; a task without a group is open to
+    every caseworker.
+    """
+    require(actor, Action.WORK_TASKS)
+    if not actor.in_group(group_id):
+        raise PermissionDenied(f"only members of the group '{group_id}' may work on this task")
