@@ -3,10 +3,7 @@ and helpers that build cases through the engine's own services."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -14,16 +11,10 @@ from sqlalchemy import text
 from engine.cases.service import CaseService
 from engine.core.actors import Actor
 from engine.core.clock import FixedClock
-from engine.identity.users import add_user, load_actor
-from engine.registry import deploy_bundle, load_bundle, validate_bundle
 from engine.store.db import Database
 from engine.store.migrate import upgrade
 from engine.tables import Base
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PG_URL = os.environ.get("REDRESSAL_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday
+from tests.support.builders import FIXTURES, PG_URL, START, deploy, make_user
 
 
 def _reset(db: Database) -> None:
@@ -90,21 +81,6 @@ def clock() -> FixedClock:
 @pytest.fixture
 def service(db, clock) -> CaseService:
     return CaseService(db, clock)
-
-
-def deploy(service: CaseService, *paths: str | Path, forms: str | Path | None = None) -> list:
-    bundle = load_bundle([Path(p) for p in paths], forms)
-    with service.db.write() as session:
-        return deploy_bundle(session, validate_bundle(bundle), service.clock, "test")
-
-
-def make_user(
-    service: CaseService, username: str, *groups: str, roles: tuple[str, ...] = ("handler",)
-) -> Actor:
-    with service.db.write() as session:
-        add_user(session, service.clock, username, password="pw", roles=list(roles), groups=list(groups))
-    with service.db.read() as session:
-        return load_actor(session, username)
 
 
 @pytest.fixture

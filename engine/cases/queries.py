@@ -10,18 +10,19 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or_, select, union_all
 
 from engine.bpmn import workflow as wfx
+from engine.cases.read_models import CaseItem, TaskDetail, TaskItem
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.cases.tables import AuditEvent, Case
 from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.task_forms import schema as forms
+from engine.timers.incidents import for_case
 
 DEADLINE = CaseDeadline.__table__
 
 
 def incidents_of(conn, case_id: int) -> list[dict[str, Any]]:
-    from engine.timers.incidents import for_case  # the timers package imports the case service
 
     return for_case(conn, case_id)
 
@@ -265,7 +266,7 @@ def task_page(
     group: str | None = None,
     page: int = 1,
     page_size: int = 50,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[TaskItem], int]:
     """Ready tasks someone may work on, due first, then oldest first; and how many there are in all.
 
     "May work on": the task's group is one of `groups` (or it has none) and nobody else holds it; `mine`
@@ -288,12 +289,25 @@ def task_page(
     items = []
     for r in rows:
         case = cases[r.case_id]
-        item = {k: v for k, v in r._mapping.items() if k not in ("undated", "case_id")}
-        items.append({**item, "reference": case.reference, "status": case.status, "stage": case.stage})
+        items.append(
+            TaskItem(
+                id=r.id,
+                name=r.name,
+                bpmn_id=r.bpmn_id,
+                form_id=r.form_id,
+                group_id=r.group_id,
+                assignee=r.assignee,
+                due_at=r.due_at,
+                created_at=r.created_at,
+                reference=case.reference,
+                status=case.status,
+                stage=case.stage,
+            )
+        )
     return items, total
 
 
-def task_detail(service, task_id: str) -> dict[str, Any]:
+def task_detail(service, task_id: str) -> TaskDetail:
     """A ready task with its form definition and the values the case already has for the form's fields."""
     with service.db.reading() as conn:
         row = conn.execute(
@@ -317,21 +331,21 @@ def task_detail(service, task_id: str) -> dict[str, Any]:
     task = wfx.find_task(work.wf, task_id)
     data = dict(task.data) if task is not None else wfx.case_data(work.wf)
     definition = work.version.forms.get(row.form_id) if row.form_id else None
-    return {
-        "id": row.task_id,
-        "name": row.name,
-        "bpmn_id": row.task_bpmn_id,
-        "case": row.reference,
-        "case_status": row.status,
-        "stage": row.stage,
-        "form": row.form_id,
-        "group": row.group_id,
-        "assignee": row.assignee,
-        "due_at": row.due_at,
-        "created_at": row.created_at,
-        "form_definition": definition,
-        "values": forms.prefill(definition, data) if definition else {},
-    }
+    return TaskDetail(
+        id=row.task_id,
+        name=row.name,
+        bpmn_id=row.task_bpmn_id,
+        reference=row.reference,
+        case_status=row.status,
+        stage=row.stage,
+        form_id=row.form_id,
+        group_id=row.group_id,
+        assignee=row.assignee,
+        due_at=row.due_at,
+        created_at=row.created_at,
+        form_definition=definition,
+        values=forms.prefill(definition, data) if definition else {},
+    )
 
 
 def _like(text: str) -> str:
@@ -353,7 +367,7 @@ def list_cases(
     case_ids: list[int] | None = None,
     page: int = 1,
     page_size: int = 50,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CaseItem], int]:
     """Cases for staff lists, newest first, with the total; each filter is one indexed condition.
 
     `group` and `assignee` look at the case's open tasks; `overdue` means an open task past its due time or
@@ -409,4 +423,17 @@ def list_cases(
     with service.db.reading() as conn:
         total = conn.scalar(select(func.count()).select_from(CASE).where(*conds)) or 0
         rows = conn.execute(query).all() if total else []
-    return [{**r._mapping, "summary": json.loads(r.summary or "{}")} for r in rows], total
+    return [
+        CaseItem(
+            reference=r.reference,
+            process_id=r.process_id,
+            status=r.status,
+            stage=r.stage,
+            outcome=r.outcome,
+            summary=json.loads(r.summary or "{}"),
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            closed_at=r.closed_at,
+        )
+        for r in rows
+    ], total

@@ -484,14 +484,6 @@ class CaseService:
                 raise NotFound(f"no case with the reference {reference}")
             return self.store.load(conn, row)
 
-    # --- reading ------------------------------------------------------------------------------------------
-
-    def case_detail(self, reference: str) -> dict[str, Any]:
-        """Everything staff may see of a case: data, open tasks, timers, links and history."""
-        from engine.cases.queries import case_detail
-
-        return case_detail(self, reference)
-
 
 def _unstorable(data: Any) -> dict[str, list[str]]:
     return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from engine.cases import queries
 from engine.cli.base import Context, cli, echo_json, handles_errors, json_arg, pass_ctx
 
 
@@ -28,7 +29,7 @@ def cases_start(ctx: Context, process_id: str, data: str | None, as_user: str | 
 @pass_ctx
 @handles_errors
 def cases_show(ctx: Context, reference: str) -> None:
-    echo_json(ctx.service.case_detail(reference))
+    echo_json(queries.case_detail(ctx.service, reference))
 
 
 @cases.command("message")

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.sql import ClauseElement
 
-from engine.store.hot import PENDING, Compiled, Params, bind, compiled_for, execute, wrap_error
+from engine.store.compiled import PENDING, Compiled, Params, bind, compiled_for, execute, wrap_error
 from engine.store.prepared import Message
 
 log = logging.getLogger(__name__)

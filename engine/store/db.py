@@ -163,7 +163,7 @@ class StatementCounter:
         self.statements += 1
         self.log.append("BEGIN")
 
-    def commit(self, conn) -> None:
+    def _commit(self, conn) -> None:
         self.commits += 1
 
     def _engines(self) -> list[Engine]:

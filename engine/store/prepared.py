@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine.store.hot import Compiled, announce
+from engine.store.compiled import Compiled, announce
 
 CONNECT_ARGS = {"prepare_threshold": None}  # psycopg: never prepare (nor deallocate) on its own
 _NAMES = "redressal_prepared"  # connection info: compiled statement -> its prepared name

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from engine.core.errors import FormInvalid
-from tests.conftest import ROOT, deploy, make_user
+from tests.support.builders import ROOT, deploy, make_user
 from tests.support.paths import COMPLAINT, FORM_DATA, Desk, intake
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.core.errors import FormInvalid, MessageNotExpected, PermissionDenied
-from tests.conftest import START
+from tests.support.builders import START
 from tests.support.paths import COMPLAINT, DISPUTE, FORM_DATA, Desk, intake
 
 FINAL_RESPONSE = START + dt.timedelta(weeks=8)  # P8W from receipt, in every profile used here

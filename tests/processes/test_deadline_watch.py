@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from engine.cases.service import CaseService
 from engine.core.errors import PermissionDenied
 from engine.timers.tables import Timer
-from tests.conftest import ROOT, START
+from tests.support.builders import ROOT, START
 from tests.support.paths import Desk
 
 JURISDICTION = {"uk_fca": "GB-ENG", "au_asic_standard": "AU"}

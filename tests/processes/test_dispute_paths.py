@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from engine.core.errors import PermissionDenied
-from tests.conftest import START
+from tests.support.builders import START
 from tests.support.paths import COMPLAINT, DISPUTE, Desk
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select, update
 from engine.cases.store import CASE, TASK
 from engine.cases.tables import AuditEvent
 from engine.store import hot
-from tests.conftest import make_user
+from tests.support.builders import make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.cases import queries
 from engine.cases.service import CaseResult, CaseService
 from engine.cases.tables import Case
 from engine.core.actors import COMPLAINANT, Actor
@@ -26,7 +27,7 @@ from engine.identity.users import add_user, load_actor
 from engine.letters.tables import Outbox
 from engine.task_forms.schema import input_fields
 from engine.timers.worker import TimerWorker
-from tests.conftest import ROOT, deploy
+from tests.support.builders import ROOT, deploy
 
 COMPLAINT = "complaint_handling"
 DISPUTE = "dispute_resolution"
@@ -237,7 +238,7 @@ class Desk:
     # --- what people see ---------------------------------------------------------------------------------
 
     def case(self, ref: str) -> dict[str, Any]:
-        return self.service.case_detail(ref)
+        return queries.case_detail(self.service, ref)
 
     def state(self, ref: str) -> tuple[str, str | None, list[str]]:
         """(status, stage, ready task ids) as a list or a detail page shows them."""

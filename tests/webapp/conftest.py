@@ -7,16 +7,13 @@ so tests can set things up through engine services and then act through HTTP lik
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from engine.identity import tokens as auth
-from tests.conftest import ROOT, deploy, make_user
+from tests.support.api import FIXTURES, INTAKE_FORM
+from tests.support.builders import deploy, make_user
 from webapp import create_app
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-INTAKE_FORM = ROOT / "forms" / "complaint_intake.json"
 
 
 @pytest.fixture
@@ -71,27 +68,3 @@ def login(service):
 @pytest.fixture
 def handler(login) -> dict[str, str]:
     return login("hana", "handlers", "disputes")
-
-
-def complaint(**overrides) -> dict:
-    """A valid public complaint body."""
-    body = {
-        "complainant": {"name": "Ana Example", "email": "ana@example.org", "language": "en"},
-        "channel": "web",
-        "subject": "Fee charged twice",
-        "description": "My monthly account fee was taken twice in March.",
-        "product": "Current account",
-        "category": "fees_and_charges",
-        "jurisdiction": "GB-ENG",
-        "consent": True,
-    }
-    body.update(overrides)
-    return body
-
-
-def problem_of(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.content_type == "application/problem+json"
-    body = response.get_json()
-    assert body["status"] == status and body["title"]
-    return body

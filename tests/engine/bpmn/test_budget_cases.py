@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engine.cases.tables import AuditEvent, Case
 from engine.core.actors import Actor
 from engine.core.errors import ProcessInvalid, WorkflowFailed
-from tests.conftest import deploy
+from tests.support.builders import deploy
 from tests.support.scripted import decided_at_start, deploy_scripted, scripted_at_start
 
 STARTER = Actor("starter", roles=frozenset({"handler"}))

@@ -38,7 +38,7 @@ from engine.bpmn.serialization import (
     reference_load_state,
     spec_from_json,
 )
-from engine.cases import references
+from engine.cases import queries, references
 from engine.cases import store as case_store
 from engine.cases.service import CaseService
 from engine.core.clock import FixedClock
@@ -46,7 +46,7 @@ from engine.registry.specs import SpecCache
 from engine.store.db import Database
 from engine.store.migrate import upgrade
 from engine.timers.worker import TimerWorker
-from tests.conftest import FIXTURES, ROOT, START, deploy, make_user
+from tests.support.builders import FIXTURES, ROOT, START, deploy, make_user
 from tests.support.paths import Desk
 
 STATE = FIXTURES / "states" / "lifecycle-waiting-1.5.json"
@@ -85,7 +85,7 @@ def test_state_round_trip_keeps_money_exact_and_spec_out():
 
 
 def test_spec_cache_builds_each_version_once(service, clock):
-    from tests.conftest import deploy
+    from tests.support.builders import deploy
 
     deploy(service, FIXTURES / "processes" / "lifecycle.bpmn", forms=FIXTURES / "forms")
     cache = SpecCache()
@@ -575,7 +575,7 @@ def linked_cases(service: CaseService, clock: FixedClock) -> None:
     handler = make_user(service, "hana", "handlers")
     disputes = make_user(service, "dora", "disputes")
     parent = service.start_case("parent", {"reason": "rejected"}, handler)
-    child = service.case_detail(parent.linked[0])
+    child = queries.case_detail(service, parent.linked[0])
     assert service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes).status == "closed"
 
 

@@ -12,7 +12,7 @@ from engine.cases.service import CaseService
 from engine.cases.tables import AuditEvent
 from engine.core.errors import ConflictError, TaskNotReady
 from engine.store.db import Database
-from tests.conftest import FIXTURES, PG_URL, deploy, make_user
+from tests.support.builders import FIXTURES, PG_URL, deploy, make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3}
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from engine.cases import queries
 from engine.cases.audit import verify_chain
 from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.errors import (
@@ -18,7 +19,7 @@ from engine.core.errors import (
     WorkflowFailed,
 )
 from engine.timers.tables import Timer
-from tests.conftest import FIXTURES, deploy, make_user
+from tests.support.builders import FIXTURES, deploy, make_user
 
 GOOD = {"subject": "Fee charged twice", "severity_points": 3, "category": "fees"}
 
@@ -59,7 +60,7 @@ def test_completion_runs_to_the_wait_and_status_comes_from_the_diagram(lifecycle
         "awaiting_complainant_answer",
         [],
     )
-    detail = lifecycle.case_detail(started.reference)
+    detail = queries.case_detail(lifecycle, started.reference)
     assert detail["data"]["score"] == 6
     assert detail["waiting_for"] == ["complainant_reply", "withdraw"]
     # the reply deadline (default profile) is indexed as a timer, due in the future; the diagram marks no
@@ -75,7 +76,7 @@ def test_message_completes_the_case_and_audit_chain_holds(lifecycle, handler):
     lifecycle.complete_task(only_task(started).id, GOOD, handler)
     closed = lifecycle.deliver_message(started.reference, "complainant_reply", {"accept": True}, handler)
     assert (closed.status, closed.stage, closed.outcome) == ("closed", "closing", None)
-    detail = lifecycle.case_detail(started.reference)
+    detail = queries.case_detail(lifecycle, started.reference)
     assert detail["data"]["complainant_reply"] == {"accept": True}
     assert [h["action"] for h in detail["history"]] == ["start", "complete_task", "message"]
     assert [(h["status_before"], h["status_after"]) for h in detail["history"]] == [
@@ -165,13 +166,13 @@ def test_claim_release_assign_are_recorded_and_guarded(lifecycle, handler):
     lifecycle.assign_task(task_id, "olga", boss, "hana is on leave")
     with lifecycle.db.read() as session:
         assert session.get(Task, task_id).assignee == "olga"
-    history = lifecycle.case_detail(started.reference)["history"]
+    history = queries.case_detail(lifecycle, started.reference)["history"]
     assign = history[-1]
     assert (assign["action"], assign["actor"]) == ("assign", "sam")
     assert assign["detail"] == {"from": "hana", "to": "olga", "reason": "hana is on leave"}
     lifecycle.release_task(task_id, other)
     assert lifecycle.complete_task(task_id, GOOD, handler).status == "awaiting_complainant"
-    assert [h["action"] for h in lifecycle.case_detail(started.reference)["history"]] == [
+    assert [h["action"] for h in queries.case_detail(lifecycle, started.reference)["history"]] == [
         "start",
         "claim",
         "assign",
@@ -191,7 +192,9 @@ def test_completed_task_cannot_be_completed_again(lifecycle, handler):
 def test_due_timer_fires_once_and_closes_the_case(lifecycle, handler, clock):
     started = lifecycle.start_case("lifecycle", {}, handler)
     lifecycle.complete_task(only_task(started).id, GOOD, handler)
-    timer = next(t for t in lifecycle.case_detail(started.reference)["timers"] if t["kind"] == "bpmn")
+    timer = next(
+        t for t in queries.case_detail(lifecycle, started.reference)["timers"] if t["kind"] == "bpmn"
+    )
     with pytest.raises(ConflictError):
         lifecycle.fire_timer(timer["id"])  # not due yet
     clock.set(timer["due_at"] + dt.timedelta(seconds=1))
@@ -225,9 +228,11 @@ def test_linked_case_escalates_the_parent_until_it_closes(service, handler):
     parent = service.start_case("parent", {"reason": "rejected"}, handler)
     assert parent.status == "escalated" and parent.stage == "escalated" and len(parent.linked) == 1
     child_ref = parent.linked[0]
-    child = service.case_detail(child_ref)
+    child = queries.case_detail(service, child_ref)
     assert child["data"]["referral"] == {"parent_reference": parent.reference, "why": "rejected"}
-    assert [c["reference"] for c in service.case_detail(parent.reference)["linked_cases"]] == [child_ref]
+    assert [c["reference"] for c in queries.case_detail(service, parent.reference)["linked_cases"]] == [
+        child_ref
+    ]
     assert child["linked_cases"] == [
         {"reference": parent.reference, "process_id": "parent", "status": "escalated", "relation": "parent"}
     ]
@@ -235,7 +240,7 @@ def test_linked_case_escalates_the_parent_until_it_closes(service, handler):
         service.complete_task(child["tasks"][0]["id"], {}, handler)
     closed_child = service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes)
     assert closed_child.status == "closed"
-    after = service.case_detail(parent.reference)
+    after = queries.case_detail(service, parent.reference)
     assert (after["status"], after["outcome"]) == ("closed", "upheld")
     assert after["data"]["child_result"] == {"decision": "upheld", "child": child_ref}
     assert [h["action"] for h in after["history"]] == [
@@ -265,7 +270,7 @@ def test_data_that_stored_cases_would_misread_is_refused_and_nothing_is_written(
     with pytest.raises(FormInvalid) as err:
         lifecycle.deliver_message(started.reference, "complainant_reply", {"typename": "Nope"}, handler)
     assert set(err.value.errors) == {"payload.typename"}
-    detail = lifecycle.case_detail(started.reference)
+    detail = queries.case_detail(lifecycle, started.reference)
     assert detail["status"] == "awaiting_complainant"
     closed = lifecycle.deliver_message(started.reference, "complainant_reply", {"accept": True}, handler)
     assert closed.status == "closed"
@@ -279,7 +284,7 @@ def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handle
     first = lifecycle.start_case("lifecycle", {}, handler)
     second = lifecycle.start_case("lifecycle", {}, handler)  # collides once, then starts afresh
     assert (first.reference, second.reference) == ("LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB")
-    detail = lifecycle.case_detail(second.reference)
+    detail = queries.case_detail(lifecycle, second.reference)
     assert detail["data"]["case_reference"] == "LIF-2026-BBBBBBBB"
     assert [h["action"] for h in detail["history"]] == ["start"]
     assert count(lifecycle, Case) == 2

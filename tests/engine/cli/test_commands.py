@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support.builders import FIXTURES, ROOT
 
 REDRESSAL = Path(sys.executable).parent / "redressal"
 SIX_TASKS = ROOT / "bench" / "six_tasks.bpmn"

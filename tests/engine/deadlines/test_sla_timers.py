@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from engine.cases import queries
 from engine.cases.tables import AuditEvent, Case
 from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.letters.tables import Outbox
 from engine.timers.tables import Timer
 from engine.timers.worker import TimerWorker
-from tests.conftest import FIXTURES, START, deploy, make_user
+from tests.support.builders import FIXTURES, START, deploy, make_user
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -27,7 +28,9 @@ def sla(service):
 
 def timers_by_element(service, reference):
     return {
-        t["bpmn_id"]: t["due_at"] for t in service.case_detail(reference)["timers"] if t["kind"] == "bpmn"
+        t["bpmn_id"]: t["due_at"]
+        for t in queries.case_detail(service, reference)["timers"]
+        if t["kind"] == "bpmn"
     }
 
 
@@ -62,7 +65,7 @@ def test_pause_moves_the_internal_deadline_but_not_the_regulatory_one(sla, clock
         case = session.scalars(select(Case)).one()
     assert (pause.started_at, pause.ended_at) == (START + dt.timedelta(hours=2), clock.now())
     assert case.paused_seconds == 10 * 86400 and case.paused_since is None
-    actions = [h["action"] for h in sla.case_detail(ref)["history"]]
+    actions = [h["action"] for h in queries.case_detail(sla, ref)["history"]]
     assert "sla_paused" in actions and "sla_resumed" in actions
 
 
@@ -84,7 +87,7 @@ def test_profile_change_at_assessment_re_arms_and_is_recorded(sla, clock, handle
     assert case.sla_profile == "au_asic_hardship" and case.calendar_version
     due = timers_by_element(sla, ref)
     assert due["t_final"] == START + dt.timedelta(days=21)  # RG 271 hardship: 21 days
-    history = sla.case_detail(ref)["history"]
+    history = queries.case_detail(sla, ref)["history"]
     change = [h for h in history if h["action"] == "sla_profile_changed"]
     assert change and change[0]["detail"] == {"from": "default", "to": "au_asic_hardship"}
     records = deadlines(sla)
@@ -120,7 +123,7 @@ def test_nobody_acts_warning_then_escalation_breach_recorded(sla, clock, handler
     assert worker.tick() >= 1
     clock.set(final_due + dt.timedelta(seconds=1))
     assert worker.tick() >= 1
-    detail = sla.case_detail(ref)
+    detail = queries.case_detail(sla, ref)
     assert (detail["status"], detail["outcome"]) == ("closed", "escalated")  # the diagram's own timer
     record = deadlines(sla)["final_response"]
     assert record.breached_at == clock.now() and record.met_at is None and record.regulatory is True
@@ -157,7 +160,7 @@ def test_a_reminder_of_the_diagram_neither_meets_nor_breaches(sla, clock, handle
     TimerWorker(sla, "w").tick()
     record = deadlines(sla)["acknowledge"]
     assert record.met_at is None and record.breached_at == clock.now()
-    shown = {d["name"]: d["status"] for d in sla.case_detail(ref)["deadlines"]}
+    shown = {d["name"]: d["status"] for d in queries.case_detail(sla, ref)["deadlines"]}
     assert shown["acknowledge"] == "breached" and shown["final_response"] == "open"
 
 
@@ -173,7 +176,7 @@ def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, hand
     sla.complete_task(assess, {}, handler)
     clock.set(START + dt.timedelta(weeks=9))  # the acknowledge reminder and the final response are due
     TimerWorker(sla, "w").tick()
-    history = sla.case_detail(ref)["history"]
+    history = queries.case_detail(sla, ref)["history"]
     fired = [(h["element"], h["detail"]["deadline"]) for h in history if h["action"] == "timer"]
     assert ("t_ack", "acknowledge") in fired and ("t_final", "final_response") in fired
     breached = sorted(h["detail"]["deadline"] for h in history if h["action"] == "deadline_breached")
@@ -186,5 +189,5 @@ def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, hand
 def test_a_task_due_date_follows_its_re_armed_deadline(sla, clock, handler):
     ref, assess = start(sla, handler, "default")
     sla.complete_task(assess, {"sla_profile": "au_asic_hardship"}, handler)
-    task = sla.case_detail(ref)["tasks"][0]
+    task = queries.case_detail(sla, ref)["tasks"][0]
     assert task["due_at"] == min(timers_by_element(sla, ref).values())

@@ -6,8 +6,7 @@ import pytest
 
 from engine.letters import LANGUAGES, TEMPLATES, UnknownTemplate, render, resolve_language
 from engine.letters.render import TEMPLATE_DIR, format_date, format_datetime
-
-from .conftest import FULL_PARAMS
+from tests.support.mail import FULL_PARAMS
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -10,8 +10,7 @@ from collections import Counter
 import pytest
 
 from engine.letters import SmtpTransport, backoff, requeue_failed, send_due
-
-from .conftest import FULL_PARAMS, REFUSED, free_port, outbox_row, queue
+from tests.support.mail import FULL_PARAMS, REFUSED, free_port, outbox_row, queue
 
 
 def smtp_to(port: int) -> SmtpTransport:

@@ -11,8 +11,7 @@ from types import SimpleNamespace
 
 from engine.letters import FolderTransport, Mail, SmtpTransport, outbox_job, send_due, transport_from_env
 from engine.letters.transport import build_message
-
-from .conftest import outbox_row, queue
+from tests.support.mail import outbox_row, queue
 
 WHEN = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 

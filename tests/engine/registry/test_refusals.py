@@ -13,7 +13,7 @@ import pytest
 from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import load_bundle, validate_bundle
 from engine.registry.refusals import reword
-from tests.conftest import FIXTURES, ROOT
+from tests.support.builders import FIXTURES, ROOT
 
 REFUSALS = FIXTURES / "refusals"
 REDRESSAL = Path(sys.executable).parent / "redressal"

@@ -9,9 +9,10 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from engine.bpmn.workflow import SCRIPT_ENGINE
+from engine.cases import queries
 from engine.core.errors import Problem, ProcessInvalid
 from engine.registry import ParsedProcess, load_bundle, validate_bundle
-from tests.conftest import deploy, make_user
+from tests.support.builders import deploy, make_user
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" \
@@ -396,8 +397,8 @@ def test_camunda_form_key_and_lane_ids_reach_the_task(service, tmp_path):
     deploy(service, path, forms=tmp_path / "forms")
     tina = make_user(service, "tina", "triage_team")
     started = service.start_case("camunda_flow", {}, tina)
-    [task] = service.case_detail(started.reference)["tasks"]
+    [task] = queries.case_detail(service, started.reference)["tasks"]
     assert (task["bpmn_id"], task["form"], task["group"]) == ("review", "review_form", "triage_team")
     done = service.complete_task(task["id"], {"verdict": "upheld"}, tina)
     assert done.status == "closed"
-    assert service.case_detail(started.reference)["data"]["verdict"] == "upheld"
+    assert queries.case_detail(service, started.reference)["data"]["verdict"] == "upheld"

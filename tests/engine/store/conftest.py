@@ -8,7 +8,7 @@ import pytest
 
 from engine.cases.service import CaseService
 from engine.store.db import Database
-from tests.conftest import FIXTURES, PG_URL, deploy
+from tests.support.builders import FIXTURES, PG_URL, deploy
 
 
 @pytest.fixture

@@ -68,3 +68,20 @@ def test_migrations_build_a_fresh_database_from_nothing(tmp_path):
         assert {t.name for t in Base.metadata.sorted_tables} <= set(inspect(db.engine).get_table_names())
     finally:
         db.dispose()
+
+
+def test_a_task_completion_is_five_statements_and_one_commit(db, clock):
+    """The benchmark's figure, kept by a test: BEGIN, a read, the case UPDATE, the task index, the audit."""
+    from engine.cases.service import CaseService
+    from engine.store.db import StatementCounter
+    from tests.support.builders import ROOT, deploy, make_user
+
+    service = CaseService(db, clock)
+    deploy(service, ROOT / "bench" / "six_tasks.bpmn")
+    actor = make_user(service, "bench", roles=("handler",))
+    case = service.start_case("Process_complaint6", {}, actor)
+    counter = StatementCounter(db)
+    with counter:
+        counter.reset()
+        service.complete_task(case.tasks[0].id, {"field": 0, "summary": "Fee charged twice"}, actor)
+    assert (counter.statements, counter.commits) == (5, 1), counter.log

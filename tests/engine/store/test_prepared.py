@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import NotSupportedError
 
 from engine.store import batch, hot
-from tests.conftest import make_user
+from tests.support.builders import make_user
 from tests.support.hot_path import (
     CASE_ROW,
     GOOD,

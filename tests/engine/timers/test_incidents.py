@@ -8,6 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
+from engine.cases import queries
 from engine.cases.service import CaseService
 from engine.cases.tables import AuditEvent, Case
 from engine.core.actors import Actor
@@ -15,7 +16,7 @@ from engine.core.errors import ConflictError, FormInvalid, PermissionDenied
 from engine.timers.incidents import RetryPolicy, dismiss, list_incidents, retry
 from engine.timers.tables import Timer
 from engine.timers.worker import TimerWorker
-from tests.conftest import START, deploy
+from tests.support.builders import START, deploy
 from tests.support.scripted import poisonable
 
 STARTER = Actor("starter", roles=frozenset({"handler"}))
@@ -54,14 +55,14 @@ def test_a_poisoned_timer_does_not_stop_other_cases_timers(poison, clock):
     started = time.monotonic()
     assert worker.tick() == 3
     assert time.monotonic() - started < 5
-    assert [poison.case_detail(r)["status"] for r in good] == ["closed"] * 3
-    assert poison.case_detail(bad)["status"] == "open"
+    assert [queries.case_detail(poison, r)["status"] for r in good] == ["closed"] * 3
+    assert queries.case_detail(poison, bad)["status"] == "open"
     # A restart (a new worker) does not pick the poisoned timer up again before its backoff is over.
     assert TimerWorker(poison, "w2", batch=1, policy=POLICY).tick() == 0
     later = start(poison, clock.now() + dt.timedelta(seconds=10))
     clock.advance(seconds=20)
     assert TimerWorker(poison, "w3", policy=POLICY).tick() == 1
-    assert poison.case_detail(later)["status"] == "closed"
+    assert queries.case_detail(poison, later)["status"] == "closed"
 
 
 def test_failures_back_off_then_park_the_timer_as_an_incident(poison, clock):
@@ -84,7 +85,7 @@ def test_failures_back_off_then_park_the_timer_as_an_incident(poison, clock):
     clock.advance(seconds=121)  # the second wait is twice the first
     worker.tick()
     assert _attempts(poison) == 3
-    (incident,) = poison.case_detail(bad)["incidents"]
+    (incident,) = queries.case_detail(poison, bad)["incidents"]
     assert incident["status"] == "open" and incident["attempts"] == 3
     assert incident["element"] == "after"
     assert "over the process code budget" in incident["error"]
@@ -106,7 +107,7 @@ def _park(service: CaseService, clock) -> tuple[str, int]:
     worker = TimerWorker(service, "w1", policy=RetryPolicy(tries=1, time_limit=1.0))
     clock.set(START + dt.timedelta(minutes=2))
     worker.tick()
-    (incident,) = service.case_detail(bad)["incidents"]
+    (incident,) = queries.case_detail(service, bad)["incidents"]
     return bad, incident["id"]
 
 
@@ -127,7 +128,7 @@ def test_a_retried_incident_fires_after_the_fix(poison, clock):
     with pytest.raises(ConflictError, match="retried already"):
         retry(poison, incident_id, ADMIN)
     assert TimerWorker(poison, "w1", policy=POLICY).tick() == 1
-    assert poison.case_detail(bad)["status"] == "closed"
+    assert queries.case_detail(poison, bad)["status"] == "closed"
     assert "incident_retried" in actions(poison, bad)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 
 PDF = b"%PDF-1.7\n" + b"0" * 2000
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from tests.conftest import make_user
-from tests.webapp.conftest import problem_of
+from tests.support.api import problem_of
+from tests.support.builders import make_user
 from webapp.cli import cli
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.idempotency.store import HEADER
-from tests.conftest import ROOT, deploy
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
+from tests.support.builders import ROOT, deploy
 
 SIX = ROOT / "bench" / "six_tasks.bpmn"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from engine.cases import queries
 from engine.cases.tables import Case
 from engine.complaints.tables import CaseTracking
 from engine.idempotency.store import HEADER
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 
 
 def _count_cases(service) -> int:
@@ -21,7 +22,7 @@ def test_public_intake_starts_a_complaint_and_hands_out_a_tracking_token(client,
     body = response.get_json()
     assert body["reference"].startswith("CMP-2026-")
     assert body["status"] == "open"
-    detail = processes.case_detail(body["reference"])
+    detail = queries.case_detail(processes, body["reference"])
     data = detail["data"]
     assert data["complainant"] == {"name": "Ana Example", "email": "ana@example.org", "language": "en"}
     assert data["consent_to_process"] is True and data["channel"] == "web"
@@ -42,7 +43,7 @@ def test_fields_map_onto_the_intake_form(client, processes):
         remedy_sought="Refund",
     )
     reference = client.post("/api/v1/complaints", json=body).get_json()["reference"]
-    data = processes.case_detail(reference)["data"]
+    data = queries.case_detail(processes, reference)["data"]
     assert data["complainant"] == {
         "name": "Ana",
         "postal_address": "1 High St",
@@ -98,11 +99,11 @@ def test_staff_log_a_phone_call_with_when_and_by_whom(client, processes, handler
     body = complaint(channel="phone", received_at="2026-11-20T10:00:00+01:00", received_by="Front desk")
     response = client.post("/api/v1/complaints", json=body, headers=handler)
     assert response.status_code == 201
-    data = processes.case_detail(response.get_json()["reference"])["data"]
+    data = queries.case_detail(processes, response.get_json()["reference"])["data"]
     assert data["received_at"] == "2026-11-20T10:00:00+01:00"
     assert data["received_by"] == "Front desk"
     other = client.post("/api/v1/complaints", json=complaint(channel="letter"), headers=handler)
-    assert processes.case_detail(other.get_json()["reference"])["data"]["received_by"] == "hana"
+    assert queries.case_detail(processes, other.get_json()["reference"])["data"]["received_by"] == "hana"
 
 
 def test_an_invalid_token_at_intake_is_refused_not_ignored(client, processes):

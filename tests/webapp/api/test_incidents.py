@@ -9,9 +9,9 @@ import pytest
 from engine.core.actors import Actor
 from engine.timers.incidents import RetryPolicy
 from engine.timers.worker import TimerWorker
-from tests.conftest import START, deploy
+from tests.support.api import problem_of
+from tests.support.builders import START, deploy
 from tests.support.scripted import poisonable
-from tests.webapp.conftest import problem_of
 
 
 @pytest.fixture

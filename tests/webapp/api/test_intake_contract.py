@@ -7,16 +7,17 @@ import json
 
 import pytest
 
+from engine.cases import queries
 from engine.letters import LANGUAGES, resolve_language
 from engine.registry import load_bundle
-from tests.conftest import deploy
-from tests.webapp.conftest import FIXTURES, INTAKE_FORM, complaint, problem_of
+from tests.support.api import FIXTURES, INTAKE_FORM, complaint, problem_of
+from tests.support.builders import deploy
 
 
 def _data(client, processes, body: dict, headers: dict | None = None) -> dict:
     response = client.post("/api/v1/complaints", json=body, headers=headers or {})
     assert response.status_code == 201, response.get_data(as_text=True)
-    return processes.case_detail(response.get_json()["reference"])["data"]
+    return queries.case_detail(processes, response.get_json()["reference"])["data"]
 
 
 def test_the_issues_complaint_is_accepted_without_category_product_or_consent(client, processes):

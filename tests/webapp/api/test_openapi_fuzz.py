@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.identity import tokens as auth
-from tests.conftest import make_user
-from tests.webapp.conftest import complaint
+from tests.support.api import complaint
+from tests.support.builders import make_user
 
 EXAMPLES = 40
 NEGATIVE_EXAMPLES = 15

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from tests.conftest import ROOT
-from tests.webapp.conftest import FIXTURES, problem_of
+from tests.support.api import FIXTURES, problem_of
+from tests.support.builders import ROOT
 
 SIX = ROOT / "bench" / "six_tasks.bpmn"
 

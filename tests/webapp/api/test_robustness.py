@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 from webapp import create_app
 
 

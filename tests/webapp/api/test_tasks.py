@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine.cases import queries
 from engine.idempotency.store import HEADER
-from tests.webapp.conftest import complaint, problem_of
+from tests.support.api import complaint, problem_of
 
 DECISION = {"data": {"decision_summary": "Refund", "reasons": "Our error"}}
 
@@ -82,7 +83,7 @@ def test_supervisors_assign_with_a_reason(client, task_id, handler, login, proce
     )
     assert done.status_code == 200
     reference = done.get_json()["reference"]
-    event = processes.case_detail(reference)["history"][-1]
+    event = queries.case_detail(processes, reference)["history"][-1]
     assert event["action"] == "assign" and event["detail"] == {"from": None, "to": "carl", "reason": "Cover"}
 
 
@@ -91,7 +92,7 @@ def test_complete_claims_runs_on_and_returns_the_case(client, task_id, handler, 
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "awaiting_complainant" and body["stage"] == "awaiting_complainant_answer"
-    history = processes.case_detail(body["reference"])["history"]
+    history = queries.case_detail(processes, body["reference"])["history"]
     assert history[-1]["detail"]["claimed"] == "hana"
     problem_of(client.post(f"/api/v1/tasks/{task_id}/complete", headers=handler, json=DECISION), 409)
 
@@ -133,7 +134,7 @@ def test_inbox_order_is_due_first_then_oldest_across_lanes_and_pages(client, ser
     from sqlalchemy import update
 
     from engine.cases.tables import Task
-    from tests.conftest import ROOT, deploy
+    from tests.support.builders import ROOT, deploy
 
     deploy(service, ROOT / "bench" / "six_tasks.bpmn")  # lane-less tasks: open to every staff member
     headers = login("hana", "handlers")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.webapp.conftest import complaint, problem_of
+from engine.cases import queries
+from tests.support.api import complaint, problem_of
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_withdrawal_by_the_complainant(client, tracked, processes):
     assert response.get_json()["status"] == "withdrawn"
     again = client.post(f"/api/v1/track/{reference}/messages", headers=token, json={"type": "withdraw"})
     problem_of(again, 409)
-    history = processes.case_detail(reference)["history"]
+    history = queries.case_detail(processes, reference)["history"]
     assert history[-1]["actor"] == "complainant" and history[-1]["element"] == "withdraw"
 
 

@@ -7,7 +7,7 @@ messages, and the dispute's end closes the complaint.
 
 from __future__ import annotations
 
-from tests.conftest import ROOT, deploy
+from tests.support.builders import ROOT, deploy
 
 TASK_DATA = {
     "acknowledge": {

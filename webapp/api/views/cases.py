@@ -93,7 +93,7 @@ def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
     caller = _reader(reference)
     rt = service()
-    detail = rt.case_detail(reference)
+    detail = queries.case_detail(rt, reference)
     if access.is_provider(caller):
         detail["incidents"] = []  # the engine's own trouble is for staff
     detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
