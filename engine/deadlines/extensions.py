@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import Any
 
-if TYPE_CHECKING:
-    from engine.deadlines.calendar import BusinessCalendar
-    from engine.deadlines.profiles import Duration
+# Durations and calendars are engine.deadlines.profiles.Duration and calendar.BusinessCalendar; typed `Any`
+# here because profiles.py imports this module (no import cycles).
+Duration = Any
+BusinessCalendar = Any
 
 # Deadline keys this module parses, beside those of profiles.py.
 POLICY_KEYS = frozenset({"extensions", "on_breach", "end_of_day", "roll_to_business_day"})
@@ -149,8 +150,6 @@ def combined(duration: Duration, taken: Sequence[str], parse_duration: Callable[
     One duration, not one step after another, so a Polish 30 + 30 days ends on day 60 even when day 30 was a
     holiday that rolled on.
     """
-    from engine.deadlines.profiles import Duration
-
     days, elapsed, business = duration.days, duration.elapsed, duration.business_days
     for text in taken:
         extra = parse_duration(text)
@@ -160,4 +159,4 @@ def combined(duration: Duration, taken: Sequence[str], parse_duration: Callable[
         if business is not None:
             business += extra.business_days or 0
     text = " + ".join([duration.text, *taken])
-    return Duration(text, days=days, elapsed=elapsed, business_days=business)
+    return replace(duration, text=text, days=days, elapsed=elapsed, business_days=business)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.deadlines.extend import ExtensionDecision, extend_deadline
-from tests.conftest import START
+from tests.support.builders import START
 from tests.support.paths import COMPLAINT, Desk, intake
 
 

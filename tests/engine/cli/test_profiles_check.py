@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.deadlines import REQUIRED_DEADLINES
-from tests.conftest import ROOT
 from tests.engine.cli.test_commands import FORMS, LIFECYCLE, Cli, assert_refused
+from tests.support.builders import ROOT
 
 PROFILES = ROOT / "processes" / "sla_profiles.toml"
 

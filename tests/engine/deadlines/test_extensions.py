@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from engine.cases import queries
 from engine.core.errors import ConflictError, FormInvalid, PermissionDenied
 from engine.deadlines.extend import ExtensionDecision, ExtensionRefused, extend_deadline
 from engine.deadlines.tables import CaseDeadline
 from engine.letters.tables import Outbox
 from engine.timers.worker import TimerWorker
-from tests.conftest import FIXTURES, START, deploy, make_user
+from tests.support.builders import FIXTURES, START, deploy, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -41,7 +42,7 @@ def investigating(service, actor, profile: str) -> str:
 
 
 def final_timer(service, reference) -> dt.datetime:
-    timers = service.case_detail(reference)["timers"]
+    timers = queries.case_detail(service, reference)["timers"]
     [due] = [t["due_at"] for t in timers if t["bpmn_id"] == "t_final" and t["kind"] == "bpmn"]
     return due
 
@@ -75,7 +76,7 @@ def test_nfra_extensions_move_the_deadline_record_the_decision_and_write_to_the_
     assert (first["due_at"], first["extensions_taken"], first["extensions_allowed"]) == (thirty, 1, 2)
     assert final_timer(sla, ref) == thirty  # the deadline's timer moved
     assert final_record(sla).due_at == thirty  # and so did its record
-    event = [h for h in sla.case_detail(ref)["history"] if h["action"] == "deadline_extended"][-1]
+    event = [h for h in queries.case_detail(sla, ref)["history"] if h["action"] == "deadline_extended"][-1]
     assert event["actor"] == "hana"
     assert event["detail"]["reason"] == "The card network has not sent the merchant's records."
     assert event["detail"]["by"] == "P15D" and event["detail"]["due"] == thirty.isoformat()
@@ -87,7 +88,7 @@ def test_nfra_extensions_move_the_deadline_record_the_decision_and_write_to_the_
     sixty = dt.datetime(2027, 1, 22, 23, 59, 59, tzinfo=SHANGHAI)  # 60 days from receipt
     assert second["due_at"] == sixty and final_timer(sla, ref) == sixty
     assert second["extension"]["approved_by"] == "sam"
-    detail = sla.case_detail(ref)
+    detail = queries.case_detail(sla, ref)
     assert [e["by"] for e in detail["deadline_extensions"]["final_response"]] == ["P15D", "P30D"]
 
     with pytest.raises(ExtensionRefused, match="extended 2 time"):
@@ -113,7 +114,9 @@ def test_the_second_extension_needs_another_person_who_is_a_supervisor(sla, cloc
         extend(sla, ref, supervisor, approved_by="sam")
     assert "someone other than" in info.value.errors["approved_by"][0]
     assert other_handler.username == "hugo"
-    assert [e["by"] for e in sla.case_detail(ref)["deadline_extensions"]["final_response"]] == ["P15D"]
+    assert [e["by"] for e in queries.case_detail(sla, ref)["deadline_extensions"]["final_response"]] == [
+        "P15D"
+    ]
 
 
 def test_a_profile_without_extensions_refuses_and_so_does_a_missed_deadline(sla, clock, handler):
@@ -159,7 +162,7 @@ def test_a_polish_consumer_complaint_not_answered_in_time_is_deemed_accepted(sla
     assert final_timer(sla, ref) == due
     clock.set(due + dt.timedelta(seconds=1))
     assert TimerWorker(sla, "w").tick() >= 1
-    detail = sla.case_detail(ref)
+    detail = queries.case_detail(sla, ref)
     assert detail["outcome"] == "upheld"  # not the end event's "escalated": the law decided
     assert detail["deemed_outcome"]["outcome"] == "upheld"
     assert detail["deemed_outcome"]["rule"] == "deemed_upheld"
@@ -173,6 +176,6 @@ def test_a_breach_without_the_rule_decides_nothing(sla, clock, handler):
     ref = investigating(sla, handler, "uk_fca")
     clock.set(START + dt.timedelta(weeks=8, seconds=1))
     TimerWorker(sla, "w").tick()
-    detail = sla.case_detail(ref)
+    detail = queries.case_detail(sla, ref)
     assert detail["outcome"] == "escalated" and detail["deemed_outcome"] is None
     assert "outcome_deemed" not in [h["action"] for h in detail["history"]]

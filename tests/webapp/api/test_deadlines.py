@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import FIXTURES, START, deploy, make_user
-from tests.webapp.conftest import problem_of
+from tests.support.api import problem_of
+from tests.support.builders import FIXTURES, START, deploy, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REASON = {"reason": "The insurer has not yet sent the loss adjuster's report."}
