@@ -23,8 +23,10 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     """Serve the web application (waitress), with one in-process timer scheduler by default."""
     from waitress import serve as waitress_serve
 
+    from engine.cli.base import checked_profiles
     from webapp import create_app
 
+    checked_profiles()
     app = create_app()
     if scheduler:
         from engine.cli.worker import background_jobs

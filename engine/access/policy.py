@@ -43,6 +43,7 @@ class Action(Enum):
     DEPLOY_PROCESSES = "deploy processes"
     LOG_COMPLAINT = "log complaints for complainants"
     MANAGE_INCIDENTS = "retry or dismiss incidents"
+    EXTEND_DEADLINES = "extend a case's deadline"
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -57,6 +58,9 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.DEPLOY_PROCESSES: DEPLOYERS,
     Action.LOG_COMPLAINT: CASEWORKERS,
     Action.MANAGE_INCIDENTS: frozenset({"admin"}),
+    # A decision with a reason, by people who handle complaints (not integrations); a second approver, where
+    # the profile needs one, is a supervisor (engine.deadlines.extend).
+    Action.EXTEND_DEADLINES: frozenset({"handler", "supervisor", "admin"}),
 }
 
 

@@ -95,7 +95,9 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "closed_at": row.closed_at,
-        "data": wfx.case_data(work.wf),
+        "data": (data := wfx.case_data(work.wf)),
+        "deemed_outcome": data.get("deemed_outcome"),  # engine.deadlines.outcomes
+        "deadline_extensions": data.get("sla_extensions") or {},  # engine.deadlines.extend
         "incidents": incidents,
         "waiting_for": sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED}),
         "tasks": [

@@ -33,7 +33,7 @@ from engine.core.errors import (
 )
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
-from engine.deadlines import watch
+from engine.deadlines import outcomes, watch
 from engine.identity.tables import Membership, User
 from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
@@ -466,6 +466,7 @@ class CaseService:
         work.staff_notices.append(
             ("staff_escalation", {"deadline": name, "due_at": record.due_at.isoformat()})
         )
+        outcomes.decide_on_breach(work, name, now, self.sla_profiles)  # deemed accepted, where the rule says
         catching = watch.catches(work.wf, work.version, name)
         if catching:
             with self.store.running(work):

@@ -27,7 +27,7 @@ from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.clock import Clock
 from engine.core.errors import ConflictError, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
-from engine.deadlines import compute, watch
+from engine.deadlines import compute, outcomes, watch
 from engine.letters import queue as notify
 from engine.letters.tables import Outbox
 from engine.registry.specs import LoadedVersion, SpecCache
@@ -188,7 +188,12 @@ class CaseWork:
         if wf.completed:
             end = wfx.final_end_event(wf)
             meta = self.version.element(end) if end else {}
-            outcome = meta.get("outcome") or wfx.case_data(wf).get("outcome")
+            data = wfx.case_data(wf)
+            # An outcome the law decided at a breach (deemed accepted) stands above the diagram's, except a
+            # withdrawal, which the complainant chose.
+            outcome = meta.get("outcome") or data.get("outcome")
+            if outcome != "withdrawn":
+                outcome = outcomes.deemed(data) or outcome
             status = "withdrawn" if outcome == "withdrawn" else "closed"
             return status, meta.get("stage") or "closed", outcome
         stage = None
@@ -201,7 +206,8 @@ class CaseWork:
                 status = meta["status"]
         if self.open_children > 0:
             status = "escalated"
-        return status, stage, None
+        # An outcome a deadline's breach decided (deemed accepted) shows while the case still runs.
+        return status, stage, outcomes.deemed(self.data_memo)
 
 
 # Where a second writer of a case, its writes sent together with the version check, trips over the rows of
@@ -232,7 +238,7 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
     _record_fired_timers(work, snap, now)
     happened = sla.record_events(work, now) if work.version.has_sla_events else {}
     if work.version.has_sla and not is_new and work.wf.completed and status_before not in _ENDED:
-        watch.close_out(conn, work, now)
+        watch.close_out(conn, work, now, profiles)
         for template, params in work.staff_notices:
             notify.staff_notice(conn, work, template, now, **params)
         work.staff_notices = []

@@ -116,3 +116,19 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 @click.group()
 def cli() -> None:
     """Redressal: complaint handling (ISO 10002) and dispute resolution (ISO 10003) on BPMN."""
+
+
+def checked_profiles(path: str | None = None) -> dict:
+    """The SLA profiles, checked before anything runs on them; exit 2 naming file, profile and deadline.
+
+    `serve`, `worker` and `processes validate` call this first, so a bad edit stops them at start instead of
+    failing every intake while the server runs on.
+    """
+    from engine.deadlines import ProfileError
+    from engine.deadlines.checks import check_profiles
+
+    try:
+        return check_profiles(path)
+    except ProfileError as exc:
+        fail(str(exc))
+        raise  # not reached: fail() exits

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from engine.cli.base import Context, cli, handles_errors, pass_ctx, warn
+from engine.cli.base import Context, checked_profiles, cli, handles_errors, pass_ctx, warn
+from engine.core.errors import ProcessInvalid
 
 
 @cli.group()
@@ -29,21 +30,33 @@ FORMS_OPTION = click.option(
 @processes.command("validate")
 @click.argument("paths", nargs=-1, required=True)
 @FORMS_OPTION
+@click.option(
+    "--profiles",
+    "profiles_path",
+    default=None,
+    help="SLA profiles file to check (default: $REDRESSAL_SLA_PROFILES or processes/sla_profiles.toml).",
+)
 @handles_errors
-def processes_validate(paths: tuple[str, ...], forms_dir: str | None) -> None:
-    """Check BPMN, DMN and forms; print every problem with file, element and line."""
-    from engine.deadlines.compute import profiles
+def processes_validate(paths: tuple[str, ...], forms_dir: str | None, profiles_path: str | None) -> None:
+    """Check BPMN, DMN, forms and the SLA profiles; print every problem with file, element and line."""
+    from engine.deadlines.checks import check_profile_choices
     from engine.registry import validate_bundle
     from engine.registry.deadline_lint import unmet_deadlines
 
-    parsed = validate_bundle(_bundle(paths, forms_dir))
+    profiles = checked_profiles(profiles_path)
+    bundle = _bundle(paths, forms_dir)
+    parsed = validate_bundle(bundle)
+    problems = check_profile_choices(bundle.dmn, profiles)
+    if problems:
+        raise ProcessInvalid(problems)
     warn([w for proc in parsed for w in proc.warnings])
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
         )
-        for warning in unmet_deadlines(proc.file, proc.process_id, proc.elements, profiles()):
+        for warning in unmet_deadlines(proc.file, proc.process_id, proc.elements, profiles):
             click.echo(warning)
+    click.echo(f"ok SLA profiles: {len(profiles)} profiles")
 
 
 @processes.command("deploy")

@@ -34,8 +34,10 @@ def background_jobs(service) -> list:
 @handles_errors
 def worker(ctx: Context, interval: float) -> None:
     """Fire due timers and send notifications; run one or more per installation, on any nodes."""
+    from engine.cli.base import checked_profiles
     from engine.timers.worker import start_scheduler
 
+    checked_profiles()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     click.echo("Redressal worker started: firing due timers")

@@ -80,4 +80,11 @@ def due(
     profile = profile_for(data, path)
     times = _times(data)
     times.setdefault(profile.rule(name).from_, now)
-    return profile.due(name, times, paused)
+    return profile.due(name, times, paused, extensions_taken(data, name))
+
+
+def extensions_taken(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
+    """The durations of the extensions taken on deadline `name`, as recorded when each was taken
+    (`sla_extensions` in the case data, written by engine.deadlines.extend)."""
+    taken = (data.get("sla_extensions") or {}).get(name) or []
+    return tuple(str(e["by"]) for e in taken if isinstance(e, Mapping) and e.get("by"))

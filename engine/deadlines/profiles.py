@@ -23,6 +23,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from engine.deadlines.calendar import BusinessCalendar, require_aware, weekday_numbers
+from engine.deadlines.extensions import (
+    POLICY_KEYS,
+    DeadlinePolicy,
+    adjust_due,
+    check_kinds,
+    combined,
+    parse_policy,
+)
 
 REQUIRED_DEADLINES = (
     "acknowledge",
@@ -37,13 +45,14 @@ REQUIRED_DEADLINES = (
 )
 ENV_VAR = "REDRESSAL_SLA_PROFILES"
 _BUSINESS = re.compile(r"^(\d+)\s+(?:business|working)\s+days?$", re.IGNORECASE)
-_ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?)?$")
+_ISO = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 _PROFILE_KEYS = {
     "title", "extends", "timezone", "holidays", "extra_closed_days", "weekend", "cutoff",
     "close_of_business", "warning_share", "deadlines",
 }  # fmt: skip
 _DEADLINE_KEYS = {"duration", "regulatory", "from", "pausable", "note", "met_by", "repeat"}
 _WATCH_KEYS = ("met_by", "repeat")  # inherited from the parent's deadline of the same name when not given
+_DEADLINE_KEYS |= POLICY_KEYS  # extensions, on_breach, end_of_day, roll_to_business_day (extensions.py)
 
 
 class ProfileError(ValueError):
@@ -72,11 +81,13 @@ class Duration:
         match = _ISO.match(text.strip().upper())
         if not match or not any(match.groups()):
             raise ValueError(
-                f"{text!r} is not a duration; write ISO 8601 weeks/days/hours/minutes such as 'P8W', 'P30D' "
-                "or 'PT24H' (months and years vary in length, so they are not accepted) or 'N business days'"
+                f"{text!r} is not a duration; write ISO 8601 weeks/days/hours/minutes/seconds such as 'P8W', "
+                "'P30D', 'PT24H' or 'PT8S' (months and years vary in length, so they are not accepted) "
+                "or 'N business days'"
             )
-        weeks, days, hours, minutes = (int(g or 0) for g in match.groups())
-        return cls(text, days=7 * weeks + days, elapsed=timedelta(hours=hours, minutes=minutes))
+        weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        elapsed = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        return cls(text, days=7 * weeks + days, elapsed=elapsed)
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,7 @@ class DeadlineRule:
     met_by: tuple[str, ...] = ()
     # Staff reminders repeat at this interval from the warning point until the deadline is met.
     repeat: Duration | None = None
+    policy: DeadlinePolicy | None = None  # extensions, breach outcome, last-day rules (extensions.py)
 
     def __post_init__(self) -> None:
         if self.pausable is None:
@@ -129,6 +141,9 @@ class SlaProfile:
             + ([list(r.met_by), r.repeat.text if r.repeat else None] if r.watched else [])
             for n, r in sorted(self.deadlines.items())
         }
+        for n, r in self.deadlines.items():
+            if r.policy is not None:  # profiles without policies keep the versions they always had
+                rules[n].append(r.policy.fingerprint())
         payload = json.dumps([self.calendar.version, self.warning_share, rules], sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
@@ -152,22 +167,30 @@ class SlaProfile:
             )
         return require_aware(times[rule.from_], f"times[{rule.from_!r}]")
 
-    def due(self, name: str, times: Mapping[str, datetime], paused: timedelta = timedelta(0)) -> datetime:
+    def due(
+        self,
+        name: str,
+        times: Mapping[str, datetime],
+        paused: timedelta = timedelta(0),
+        extensions: tuple[str, ...] = (),
+    ) -> datetime:
         """Due instant of ``name`` in the profile's zone.
 
         Pausable deadlines move later by ``paused``. For business-day deadlines the paused time is simply
         added after the business-day count (a 3-day pause moves close of business 3 calendar days on, possibly
         onto a closed day): predictable for staff, and only internal clocks pause by default.
         Regulatory deadlines ignore ``paused`` unless their rule says ``pausable = true``.
+        ``extensions`` are the durations of extensions taken (see extensions.py), added to the rule's own.
         """
         if paused < timedelta(0):
             raise ValueError(f"paused must not be negative, got {paused}")
         rule, start, cal = self.rule(name), self.start(name, times), self.calendar
-        if rule.duration.business_days is not None:
-            due = cal.add_business_days(start, rule.duration.business_days)
+        duration = combined(rule.duration, extensions, Duration.parse) if extensions else rule.duration
+        if duration.business_days is not None:
+            due = cal.add_business_days(start, duration.business_days)
         else:
-            wall = cal.local(start) + timedelta(days=rule.duration.days)  # same-zone arithmetic is wall-clock
-            due = _shift(wall, rule.duration.elapsed, cal.zone)
+            wall = cal.local(start) + timedelta(days=duration.days)  # same-zone arithmetic is wall-clock
+            due = adjust_due(_shift(wall, duration.elapsed, cal.zone), rule.policy, cal)
         return _shift(due, paused if rule.pausable else timedelta(0), cal.zone)
 
     def warning_at(
@@ -354,6 +377,12 @@ class _Loader:
         for key, value in flags.items():
             if not isinstance(value, bool):
                 self.fail(profile, f"{where}.{key}", f"{value!r} must be true or false")
+
+        def fail_policy(field_: str, problem: str) -> NoReturn:
+            self.fail(profile, f"{where}.{field_}", problem)
+
+        policy = parse_policy(spec, Duration.parse, fail_policy)
+        check_kinds(duration, policy, fail_policy)
         return DeadlineRule(
             name,
             duration,
@@ -363,6 +392,7 @@ class _Loader:
             self.text(profile, f"{where}.note", spec.get("note", ""), empty_ok=True),
             self.met_by(profile, where, spec),
             self.repeat(profile, where, spec),
+            policy=policy,
         )
 
     def met_by(self, profile: str, where: str, spec: dict[str, Any]) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.bpmn import workflow as wfx
-from engine.deadlines import DeadlineRule, SlaProfile
+from engine.deadlines import DeadlineRule, SlaProfile, outcomes
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
 from engine.deadlines.tables import CaseDeadline
@@ -89,7 +89,7 @@ def first_reminder(
 # --- at save ----------------------------------------------------------------------------------------
 
 
-def close_out(conn: Connection, work, now: dt.datetime) -> None:
+def close_out(conn: Connection, work, now: dt.datetime, profiles: str | None = None) -> None:
     """A case that ends now with a deadline past due and not met (a diagram's own timer ended it at that
     deadline, before the engine's timer fired) records the breach all the same, with its mail."""
     overdue = conn.execute(
@@ -103,6 +103,7 @@ def close_out(conn: Connection, work, now: dt.datetime) -> None:
         )
         conn.execute(_SETTLE, {"b_case": work.id, "b_name": name, "breached_at": now})
         work.staff_notices.append(("staff_escalation", {"deadline": name, "due_at": due.isoformat()}))
+        outcomes.decide_on_breach(work, name, now, profiles)  # deemed accepted, where the rule says
 
 
 def on_save(

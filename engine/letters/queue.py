@@ -99,6 +99,36 @@ def complainant_notices(work, now: dt.datetime, profiles: str | None) -> None:
         work.record("system", "notification_queued", element=task.task_spec.bpmn_id, template=template)
 
 
+def complainant_letter(
+    work,
+    template: str,
+    data: dict[str, Any],
+    now: dt.datetime,
+    profiles: str | None,
+    params: dict[str, Any],
+    audit: dict[str, Any] | None = None,
+) -> bool:
+    """Queue one letter the engine itself decides to send (not a diagram's `notify`), such as a deadline
+    extension's; False, and a recorded `notification_impossible`, when the case has nobody to write to.
+    `audit` adds to the recorded event (which deadline, say)."""
+    recipient = _recipient(data)
+    if not recipient:
+        work.record("system", "notification_impossible", template=template, **(audit or {}))
+        return False
+    given = data.get("complainant")
+    complainant: dict[str, Any] = given if isinstance(given, dict) else {}
+    letter = {
+        "reference": work.reference,
+        "name": complainant.get("name") or data.get("name") or "",
+        "subject": data.get("subject"),
+        "due": _due_dates(data, now, profiles, sla.paused_total(work, now)),
+        **params,
+    }
+    work.outbox.append(_row(template, _language(data), recipient, letter, now))
+    work.record("system", "notification_queued", template=template, **(audit or {}))
+    return True
+
+
 def staff_notice(conn: Connection, work, template: str, now: dt.datetime, **params: Any) -> None:
     """Queue a mail to the people holding the case's tasks and to the supervisors."""
     case_tasks = select(Task.assignee).where(Task.case_id == work.id, Task.assignee.is_not(None))

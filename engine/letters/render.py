@@ -26,6 +26,7 @@ COMPLAINANT_TEMPLATES = (
     "information_request_letter",
     "survey_invitation",
     "dispute_referral_letter",
+    "deadline_extension_letter",
 )
 STAFF_TEMPLATES = ("staff_reminder", "staff_escalation", "deadline_warning")
 TEMPLATES = COMPLAINANT_TEMPLATES + STAFF_TEMPLATES

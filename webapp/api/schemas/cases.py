@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from webapp.api.schemas.common import PageArgs, Strict, Text, page_of
+from webapp.api.schemas.deadlines import DeemedOutcome, ExtensionRecord
 from webapp.api.schemas.incidents import IncidentOut
 
 STATUSES = ("open", "awaiting_complainant", "escalated", "closed", "withdrawn")
@@ -108,6 +109,16 @@ class CaseDetail(ma.Schema):
     linked_cases = fields.List(fields.Nested(LinkedCase))
     attachments = fields.List(fields.Nested(AttachmentOut))
     history = fields.List(fields.Nested(HistoryEvent))
+    deemed_outcome = fields.Nested(
+        DeemedOutcome,
+        allow_none=True,
+        metadata={"description": "the outcome a deadline's breach decided (deemed accepted), if any"},
+    )
+    deadline_extensions = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(ExtensionRecord)),
+        metadata={"description": "extensions taken, per deadline name"},
+    )
 
 
 class CaseMessage(Strict):
