@@ -32,7 +32,8 @@ def fresh_database(url: str) -> None:
 
 
 def run(worktree: Path, args: argparse.Namespace, pg: str) -> dict[str, dict]:
-    fresh_database(pg)
+    # engine_bench.py runs on a database of its own, `redressal_bench`, beside the one --pg names.
+    fresh_database(pg.rsplit("/", 1)[0] + "/redressal_bench")
     cmd = [sys.executable, "bench/engine_bench.py", "--cases", str(args.cases), "--rounds", str(args.rounds)]
     cmd += ["--pg", pg]
     done = subprocess.run(cmd, cwd=worktree, capture_output=True, text=True)
