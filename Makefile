@@ -48,9 +48,10 @@ test: install node_modules chromium
 	$(PY) -m pytest
 	@$(MAKE) --no-print-directory test-slow-path
 
-# SQLite only, in two worker processes: no PostgreSQL server needed (its tests are left out at collection).
+# SQLite only, in two worker processes: no PostgreSQL server needed (its tests are left out at collection),
+# and no browser (the form-js equivalence tests run in `make test`).
 test-fast: install
-	$(PY) -m pytest -m "not postgres" -n 2 -q
+	$(PY) -m pytest -m "not postgres and not browser" -n 2 -q
 
 # The case, store and serialization tests with REDRESSAL_FAST_PATH=off (the libraries' ordinary code
 # instead of the hot SQL, the state converter and the task walk), on SQLite. The PostgreSQL URL points
