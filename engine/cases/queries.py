@@ -150,6 +150,19 @@ def case_detail(service, reference: str) -> dict[str, Any]:
     }
 
 
+# What every task list shows of a task.
+_TASK_COLUMNS = (
+    TASK.c.id,
+    TASK.c.name,
+    TASK.c.bpmn_id,
+    TASK.c.form_id,
+    TASK.c.group_id,
+    TASK.c.assignee,
+    TASK.c.due_at,
+    TASK.c.created_at,
+)
+
+
 def list_tasks(
     service,
     *,
@@ -160,14 +173,7 @@ def list_tasks(
 ) -> list[dict[str, Any]]:
     query = (
         select(
-            TASK.c.id,
-            TASK.c.name,
-            TASK.c.bpmn_id,
-            TASK.c.form_id,
-            TASK.c.group_id,
-            TASK.c.assignee,
-            TASK.c.due_at,
-            TASK.c.created_at,
+            *_TASK_COLUMNS,
             CASE.c.reference,
             CASE.c.status,
             CASE.c.stage,
@@ -189,17 +195,7 @@ def list_tasks(
 
 # --- pages for the API: lists with a total, filters that use indexes ------------------------------------
 
-_INBOX_COLUMNS = (
-    TASK.c.id,
-    TASK.c.name,
-    TASK.c.bpmn_id,
-    TASK.c.form_id,
-    TASK.c.group_id,
-    TASK.c.assignee,
-    TASK.c.due_at,
-    TASK.c.created_at,
-    TASK.c.case_id,
-)
+_INBOX_COLUMNS = (*_TASK_COLUMNS, TASK.c.case_id)
 
 
 def _group_is(n: int, is_null: bool):

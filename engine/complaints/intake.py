@@ -8,6 +8,7 @@ values go to the form's keys, and the form's validation errors come back under t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -66,6 +67,15 @@ def staff_only_refusals(payload: Mapping[str, Any], form: Mapping[str, Any] | No
     return refused
 
 
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number as people write it (`+44 20 7946 0958`, `(020) 7946-0958`), without the spaces, dashes,
+    dots and brackets: the intake form then checks it as form-js does, which allows none of them."""
+    return _PHONE_SEPARATORS.sub("", value)
+
+
 def start_data(
     payload: Mapping[str, Any], form_keys: frozenset[str] | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -79,6 +89,8 @@ def start_data(
             unknown[path] = ["The complaint process in use does not collect this field."]
             continue
         back[key] = path
+        if key.rpartition(".")[2] == "phone" and isinstance(value, str):
+            value = normalise_phone(value)
         node = data
         parts = key.split(".")
         for part in parts[:-1]:

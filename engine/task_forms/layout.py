@@ -126,47 +126,43 @@ def _step(node: Any, part: str | int) -> Any:
     return _MISSING
 
 
-def get_path(data: Any, path: tuple[str | int, ...]) -> Any:
-    """The value at a path, or None where the data stops."""
+def _walk(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at a path, or _MISSING where the data stops."""
     node = data
     for part in path:
         node = _step(node, part)
         if node is _MISSING:
-            return None
+            break
     return node
 
 
+def get_path(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at a path, or None where the data stops."""
+    node = _walk(data, path)
+    return None if node is _MISSING else node
+
+
 def has_path(data: Any, path: tuple[str | int, ...]) -> bool:
-    node = data
-    for part in path:
-        node = _step(node, part)
-        if node is _MISSING:
-            return False
-    return True
+    return _walk(data, path) is not _MISSING
 
 
 def set_path(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
     """Sets a value, making the dicts and lists on the way (lists are made long enough)."""
     node: Any = data
     for part, nxt in itertools.pairwise(path):
-        empty: Any = [] if isinstance(nxt, int) else {}
-        if isinstance(node, list):
-            assert isinstance(part, int)  # a list is only ever entered by an index
-            while len(node) <= part:
-                node.append(None)
-            if not isinstance(node[part], dict | list):
-                node[part] = empty
-            node = node[part]
-        else:
-            if not isinstance(node.get(part), dict | list):
-                node[part] = empty
-            node = node[part]
-    last = path[-1]
+        _make_room(node, part)
+        if not isinstance(_step(node, part), dict | list):
+            node[part] = [] if isinstance(nxt, int) else {}
+        node = node[part]
+    _make_room(node, path[-1])
+    node[path[-1]] = value
+
+
+def _make_room(node: Any, part: str | int) -> None:
+    """A list is only ever entered by an index; it grows to hold it."""
     if isinstance(node, list):
-        assert isinstance(last, int)
-        while len(node) <= last:
-            node.append(None)
-    node[last] = value
+        assert isinstance(part, int)
+        node.extend([None] * (part + 1 - len(node)))
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,9 @@ from typing import Any
 
 from flask_smorest import Blueprint as SmorestBlueprint
 
+# The OpenAPI security requirement of every endpoint that needs `Authorization: Bearer <token>`.
+AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
+
 
 class Blueprint(SmorestBlueprint):
     def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -28,19 +26,10 @@ def _jurisdiction(value: str) -> None:
         )
 
 
-class Phone(Text):
-    """A phone number as people write it (`+44 20 7946 0958`, `(020) 7946-0958`), kept without the spaces,
-    dashes, dots and brackets: the intake form checks it as form-js does, which allows none of them."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        return re.sub(r"[\s\-.()]", "", text) if isinstance(text, str) else text
-
-
 class Complainant(Strict):
     name = Text(validate=validate.Length(max=200))
     email = Text(validate=[validate.Length(max=254), validate.Email(error="Enter a valid email address.")])
-    phone = Phone(validate=validate.Length(max=32))
+    phone = Text(validate=validate.Length(max=32))
     address = Text(validate=validate.Length(max=500))
     language = Text(
         validate=[validate.Length(max=35), _language_tag],
@@ -57,7 +46,7 @@ class Representative(Strict):
     relationship = Text(validate=validate.Length(max=40))
     authority = Text(validate=validate.Length(max=40))
     email = Text(validate=[validate.Length(max=254), validate.Email(error="Enter a valid email address.")])
-    phone = Phone(validate=validate.Length(max=32))
+    phone = Text(validate=validate.Length(max=32))
     address = Text(validate=validate.Length(max=500))
 
 

@@ -6,7 +6,7 @@ from engine.access import policy as access
 from engine.cases import queries
 from engine.evidence import attachments
 from webapp.api import security
-from webapp.api.blueprint import Blueprint
+from webapp.api.blueprint import AUTH, Blueprint
 from webapp.api.context import attachment_policy, service
 from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
@@ -25,7 +25,6 @@ from webapp.api.schemas.common import CaseSummary
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Cases (staff and providers)")
 _summary = CaseSummary()
-AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _reader(reference: str | None = None):

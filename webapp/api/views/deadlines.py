@@ -5,13 +5,12 @@ from __future__ import annotations
 from engine.access import policy as access
 from engine.deadlines.extend import ExtensionDecision, extend_deadline
 from webapp.api import security
-from webapp.api.blueprint import Blueprint
+from webapp.api.blueprint import AUTH, Blueprint
 from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.deadlines import ExtensionIn, ExtensionOut
 
 blp = Blueprint("deadlines", __name__, url_prefix="/cases", description="Deadlines of a case (staff)")
-AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.route("/<reference>/deadlines/<name>/extensions", methods=["POST"])

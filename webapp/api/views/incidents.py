@@ -5,13 +5,12 @@ from __future__ import annotations
 from engine.access import policy as access
 from engine.timers import incidents
 from webapp.api import security
-from webapp.api.blueprint import Blueprint
+from webapp.api.blueprint import AUTH, Blueprint
 from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.incidents import Dismissal, IncidentFilters, IncidentOut, IncidentPage
 
 blp = Blueprint("incidents", __name__, url_prefix="/incidents", description="Incidents")
-AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.route("", methods=["GET"])

@@ -9,14 +9,13 @@ from engine.core.errors import NotFound
 from engine.registry import list_versions
 from engine.registry.upload import deploy_files
 from webapp.api import security
-from webapp.api.blueprint import Blueprint
+from webapp.api.blueprint import AUTH, Blueprint
 from webapp.api.context import service
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import PageArgs
 from webapp.api.schemas.processes import Deployment, ProcessFiles, ProcessPage, VersionPage
 
 blp = Blueprint("processes", __name__, url_prefix="/processes", description="Process models")
-AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _versions(process_id: str | None = None) -> list:

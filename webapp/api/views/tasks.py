@@ -9,7 +9,7 @@ from __future__ import annotations
 from engine.access import policy as access
 from engine.cases import queries
 from webapp.api import security
-from webapp.api.blueprint import Blueprint
+from webapp.api.blueprint import AUTH, Blueprint
 from webapp.api.context import service
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -19,7 +19,6 @@ from webapp.api.schemas.tasks import Assignment, Completion, TaskDetail, TaskFil
 
 blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="User tasks")
 _summary = CaseSummary()
-AUTH: list[dict[str, list[str]]] = [{"bearer": []}]
 _ERRORS = {
     401: "No valid token",
     403: "Your groups or role may not work on this task",
