@@ -44,7 +44,8 @@ def flatten(payload: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _intake_form(service: CaseService) -> dict[str, Any] | None:
+def intake_form(service: CaseService) -> dict[str, Any] | None:
+    """The intake form of the newest complaint process version (None when it has no form)."""
     with service.db.reading() as conn:
         version = service.specs.latest(conn, PROCESS_ID)
     return version.forms.get(START_FORM)
@@ -115,7 +116,7 @@ def submit(
     form marks the fields only staff may set (when and by whom it was received, the channel).
     """
     payload = dict(payload)
-    form = _intake_form(service)
+    form = intake_form(service)
     if actor is None:
         refused = staff_only_refusals(payload, form)
         if refused:
@@ -138,7 +139,13 @@ def submit(
         issued.append(tracking.issue_in(conn, service.clock, case_id))
         if within is not None:
             within(
-                conn, {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}
+                conn,
+                {
+                    "reference": result.reference,
+                    "tracking_token": issued[-1],
+                    "status": result.status,
+                    "case_id": case_id,
+                },
             )
 
     try:

@@ -109,23 +109,23 @@ def case_id_of(db: Database, reference: str) -> int:
     return case_id
 
 
-def save(
-    db: Database,
-    clock: Clock,
-    policy: AttachmentPolicy,
-    case_id: int,
-    name: str | None,
-    declared_type: str | None,
-    stream: BinaryIO,
-    uploaded_by: str,
-) -> dict[str, Any]:
-    """Store one file of a case and describe it; nothing is kept when a limit refuses it."""
+@dataclass(frozen=True)
+class Upload:
+    """A file read and checked against the policy, not yet stored: checking comes before any writing."""
+
+    name: str
+    media_type: str
+    content: bytes
+    sha256: str
+
+
+def read_upload(policy: AttachmentPolicy, name: str | None, declared_type: str | None, stream: BinaryIO) -> Upload:
+    """Read one file and check its name, type, content and size; refuses with a field-level error."""
     name = clean_name(name)
     head = stream.read(_CHUNK)
     if not head:
         raise FormInvalid({"file": ["The file is empty."]})
     media_type = _media_type(declared_type, name, policy, head)
-    key = f"{case_id}/{uuid.uuid4().hex}"
     digest = hashlib.sha256()
     chunks: list[bytes] = []
     size = 0
@@ -137,25 +137,60 @@ def save(
         digest.update(chunk)
         chunks.append(chunk)
         chunk = stream.read(_CHUNK)
+    return Upload(name, media_type, b"".join(chunks), digest.hexdigest())
+
+
+def store_in(
+    conn: Any, clock: Clock, policy: AttachmentPolicy, case_id: int, upload: Upload, uploaded_by: str
+) -> dict[str, Any]:
+    """Store a checked file inside the caller's transaction (intake stores evidence with the new case).
+
+    The caller discards the stored content (`policy.storage.discard(key)`) if its transaction fails; the
+    description's `storage_key` names it.
+    """
+    key = f"{case_id}/{uuid.uuid4().hex}"
     row = {
         "case_id": case_id,
-        "name": name,
-        "media_type": media_type,
-        "size": size,
-        "sha256": digest.hexdigest(),
+        "name": upload.name,
+        "media_type": upload.media_type,
+        "size": len(upload.content),
+        "sha256": upload.sha256,
         "storage_key": key,
         "uploaded_by": uploaded_by,
         "uploaded_at": clock.now(),
     }
     store = policy.storage
     try:
-        with db.transaction() as conn:
-            store.put(conn, key, b"".join(chunks))
-            row["id"] = conn.execute(_TABLE.insert().values(**row).returning(_TABLE.c.id)).scalar_one()
+        store.put(conn, key, upload.content)
+        row["id"] = conn.execute(_TABLE.insert().values(**row).returning(_TABLE.c.id)).scalar_one()
     except BaseException:
         store.discard(key)
         raise
-    return describe(row)
+    return {**describe(row), "storage_key": key}
+
+
+def save(
+    db: Database,
+    clock: Clock,
+    policy: AttachmentPolicy,
+    case_id: int,
+    name: str | None,
+    declared_type: str | None,
+    stream: BinaryIO,
+    uploaded_by: str,
+) -> dict[str, Any]:
+    """Store one file of a case and describe it; nothing is kept when a limit refuses it."""
+    upload = read_upload(policy, name, declared_type, stream)
+    stored: dict[str, Any] = {}
+    try:
+        with db.transaction() as conn:
+            stored = store_in(conn, clock, policy, case_id, upload, uploaded_by)
+    except BaseException:
+        if stored:
+            policy.storage.discard(stored["storage_key"])
+        raise
+    stored.pop("storage_key")
+    return stored
 
 
 def describe(row: Any) -> dict[str, Any]:

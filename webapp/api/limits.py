@@ -13,13 +13,13 @@ from flask_limiter.util import get_remote_address
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
-def _public() -> str:
+def public_limit() -> str:
     return current_app.config["REDRESSAL_RATELIMIT_PUBLIC"]
 
 
-def _sign_in() -> str:
+def sign_in_limit() -> str:
     return current_app.config["REDRESSAL_RATELIMIT_SIGN_IN"]
 
 
-public = limiter.limit(_public)
-sign_in = limiter.limit(_sign_in)
+public = limiter.limit(public_limit)
+sign_in = limiter.limit(sign_in_limit)
