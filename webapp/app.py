@@ -1,4 +1,4 @@
-"""The Flask application factory: configuration, the engine's CaseService, and the REST API."""
+"""The Flask application factory: configuration, the engine's CaseService, the REST API and the pages."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def defaults() -> dict[str, Any]:
         "REDRESSAL_RATELIMIT_PUBLIC": _env("REDRESSAL_RATELIMIT_PUBLIC", "30 per minute;300 per hour"),
         "REDRESSAL_RATELIMIT_SIGN_IN": _env("REDRESSAL_RATELIMIT_SIGN_IN", "10 per minute"),
         "REDRESSAL_RATELIMIT_STORAGE": _env("REDRESSAL_RATELIMIT_STORAGE", "memory://"),
+        # The organisation's time zone: dates on pages are shown in it.
+        "REDRESSAL_TIMEZONE": _env("REDRESSAL_TIMEZONE", "Europe/London"),
+        # How long a browser stays on a tracked complaint without being used.
+        "REDRESSAL_TRACK_IDLE_MINUTES": _env("REDRESSAL_TRACK_IDLE_MINUTES", 30, int),
+        # The organisation file (name, logo, colours, contact); None: $REDRESSAL_ORGANISATION or the default.
+        "REDRESSAL_ORGANISATION": None,
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", True, lambda v: v.lower() not in ("0", "false", "no")),
     }
 
@@ -68,17 +74,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp.api import init_api
     from webapp.errors import init_errors
     from webapp.headers import init_headers
+    from webapp.pages import init_pages
+    from webapp.web import init_web
 
     init_errors(app)
     init_api(app)
+    init_web(app)
+    init_pages(app)
     init_headers(app)
 
     @app.get("/health")
     def health():
         return jsonify(status="ok")
-
-    @app.get("/")
-    def index():
-        return "<!doctype html><title>Redressal</title><h1>Redressal</h1><p>The platform is running.</p>"
 
     return app

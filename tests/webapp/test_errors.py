@@ -7,7 +7,7 @@ def test_an_unknown_page_is_an_html_page_and_an_unknown_api_path_is_a_problem(cl
     page = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert page.status_code == 404 and page.mimetype == "text/html"
     text = page.get_data(as_text=True)
-    assert "<h1>Not Found</h1>" in text and "start page" in text
+    assert "<h1>Page not found</h1>" in text and "start page" in text
     api = client.get("/api/v1/no-such-resource", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
     assert api.get_json()["status"] == 404

@@ -1,0 +1,12 @@
+"""The complainant portal: how to complain, complain, and track a complaint, with no account and no login.
+
+ISO 10002 clauses 4 and 7.1 ask that complaining be easy, visible and accessible; these pages are that door.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+blueprint = Blueprint("portal", __name__)
+
+from webapp.pages.portal import complain, how, track  # noqa: E402,F401  (views register on the blueprint)
