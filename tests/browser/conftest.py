@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import CHROMIUM, require_browser_stack, static_server
+from tests.support.browser import CHROMIUM, live_site, require_browser_stack, static_server
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +38,38 @@ def page(chromium) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def desk(sqlite_db, clock):
+    """A complaints desk on a fresh SQLite database: the real processes and forms, one person per group."""
+    from engine.cases.service import CaseService
+    from tests.conftest import _truncate
+    from tests.support.paths import Desk
+
+    _truncate(sqlite_db)
+    return Desk(CaseService(sqlite_db, clock), clock)
+
+
+@pytest.fixture
+def site(desk, tmp_path) -> Iterator[str]:
+    """The whole web application, served on a free local port, on the desk's database and clock."""
+    with live_site(desk.service.db.url, desk.clock, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def new_page(chromium) -> Iterator[Any]:
+    """new_page(locale="fa-IR", javascript=True) -> a page in a fresh browser context (its own cookies)."""
+    contexts = []
+
+    def make(locale: str = "en-GB", javascript: bool = True, width: int = 1000) -> Any:
+        context = chromium.new_context(
+            locale=locale, java_script_enabled=javascript, viewport={"width": width, "height": 900}
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

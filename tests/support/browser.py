@@ -71,3 +71,56 @@ def static_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def live_site(database_url: str, clock: object, folder: Path, **config: object) -> Iterator[str]:
+    """The web application on a free local port in a daemon thread; yields its base URL.
+
+    `localhost` rather than 127.0.0.1: browsers count it as a secure context, so the Secure cookies the
+    application sets in production are kept here too.
+    """
+    from werkzeug.serving import make_server
+
+    from webapp import create_app
+
+    app = create_app(
+        {
+            "REDRESSAL_DATABASE_URL": database_url,
+            "CLOCK": clock,
+            "RATELIMIT_ENABLED": False,
+            "REDRESSAL_ATTACHMENTS_DIR": str(folder / "attachments"),
+            "SECRET_KEY": "browser-tests",
+            **config,
+        }
+    )
+    server = make_server("localhost", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_port}"
+    finally:
+        server.shutdown()
+        app.extensions["redressal"].db.dispose()
+
+
+def shoot(page: object, name: str) -> Path:
+    """A full-page screenshot in var/screenshots (the README shows the main ones)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
+
+
+def serious_violations(page: object) -> list[str]:
+    """axe-core's serious and critical WCAG violations on the page, each as 'rule: target'."""
+    page.evaluate((NODE_MODULES / "axe-core" / "axe.min.js").read_text())  # type: ignore[attr-defined]
+    found = page.evaluate(  # type: ignore[attr-defined]
+        "async () => (await axe.run(document, {resultTypes: ['violations'], runOnly: "
+        "{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, g, redirect, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, get_locale
 from werkzeug.wrappers import Response
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
@@ -127,14 +127,22 @@ def date(value: dt.date | dt.datetime | str | None, format: str = "long") -> str
 
 
 def datetime(value: dt.datetime | str | None, format: str = "medium") -> str:
-    """A moment in the page's language and the organisation's time zone."""
+    """A moment in the page's language and the organisation's time zone, to the minute."""
     if value in (None, ""):
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return localised_digits(format_datetime(value, format=format))
+    if format != "medium":
+        return localised_digits(format_datetime(value, format=format))
+    # The locale's own way of joining a medium date and a short time ("{1}, {0}", "{1} {0}"...).
+    joined = get_locale().datetime_formats["medium"]
+    joined = getattr(joined, "pattern", joined)
+    text = (
+        str(joined).replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
+    )
+    return localised_digits(text)
 
 
 def number(value: Any) -> str:
