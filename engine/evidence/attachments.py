@@ -14,7 +14,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -119,7 +119,9 @@ class Upload:
     sha256: str
 
 
-def read_upload(policy: AttachmentPolicy, name: str | None, declared_type: str | None, stream: BinaryIO) -> Upload:
+def read_upload(
+    policy: AttachmentPolicy, name: str | None, declared_type: str | None, stream: IO[bytes]
+) -> Upload:
     """Read one file and check its name, type, content and size; refuses with a field-level error."""
     name = clean_name(name)
     head = stream.read(_CHUNK)
@@ -176,7 +178,7 @@ def save(
     case_id: int,
     name: str | None,
     declared_type: str | None,
-    stream: BinaryIO,
+    stream: IO[bytes],
     uploaded_by: str,
 ) -> dict[str, Any]:
     """Store one file of a case and describe it; nothing is kept when a limit refuses it."""

@@ -1,4 +1,4 @@
-"""A complainant files a complaint through the pages, in Persian and Vietnamese, with JavaScript on and off."""
+"""A complainant files a complaint through the pages in Persian and Vietnamese, JavaScript on and off."""
 
 from __future__ import annotations
 

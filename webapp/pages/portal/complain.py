@@ -7,6 +7,7 @@ every value again with each error beside its field; a refused file is named, and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -29,7 +30,7 @@ EVIDENCE = "evidence"
 _DONE = "complaint_made"
 
 
-def public(component: dict[str, Any]) -> bool:
+def public(component: Mapping[str, Any]) -> bool:
     """What the public form shows: every component not marked staff-only."""
     props = component.get("properties")
     return not (isinstance(props, dict) and str(props.get(STAFF_ONLY, "")).lower() == "true")
