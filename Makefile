@@ -39,7 +39,7 @@ demo-users: db
 	@if [ "$$REDRESSAL_ENV" = "production" ]; then echo "REDRESSAL_ENV=production: no demo users"; \
 	else $(RR) users demo; fi
 
-run: deploy demo-users
+run: deploy demo-users node_modules
 	PORT=$(PORT) $(RR) serve
 
 # Every test, on SQLite and PostgreSQL, browser tests included; then the engine's core tests once more with

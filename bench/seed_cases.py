@@ -11,12 +11,13 @@ Usage: python bench/seed_cases.py DATABASE_URL [--cases 100000] [--process Proce
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -53,8 +54,10 @@ def _unique_references(service: CaseService, works: list) -> None:
                     task.data["case_reference"] = work.reference
 
 
-def seed(service: CaseService, process_id: str, cases: int, batch: int = 1000) -> float:
-    """Start `cases` cases of `process_id`; returns the seconds it took."""
+def seed(
+    service: CaseService, process_id: str, cases: int, batch: int = 1000, data: dict | None = None
+) -> float:
+    """Start `cases` cases of `process_id` (each with a copy of `data`); returns the seconds it took."""
     started = time.perf_counter()
     with service.db.reading() as conn:
         version = service.specs.latest(conn, process_id)
@@ -62,7 +65,7 @@ def seed(service: CaseService, process_id: str, cases: int, batch: int = 1000) -
     while done < cases:
         works = []
         for _ in range(min(batch, cases - done)):
-            work = service.store.new(version, {}, SEEDER.username)
+            work = service.store.new(version, copy.deepcopy(data or {}), SEEDER.username)
             with service.store.running(work):
                 wfx.run(work.wf)
             work.record(SEEDER.username, "start", data={})
@@ -95,3 +98,28 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def multiply(db: Database, target: int) -> int:
+    """Copy case rows (only the `case` table) until there are `target`: for benchmarks whose pages look cases
+    up by reference, where the size of the table and its indexes is what matters, not each case's history.
+    Copies get the reference `<original>.<round>.<id>`. Returns the number of rows now."""
+    columns = [c.name for c in Case.__table__.columns if c.name not in ("id", "reference")]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    with db.engine.begin() as conn:
+        count = conn.scalar(select(func.count()).select_from(Case))
+        round_ = 0
+        while count and count < target:
+            round_ += 1
+            conn.execute(
+                text(
+                    f'INSERT INTO "case" (reference, {listed}) SELECT reference || :suffix || '
+                    f'CAST(id AS VARCHAR(20)), {listed} FROM "case" ORDER BY id LIMIT :n'
+                ),
+                {"suffix": f".{round_}.", "n": min(count, target - count)},
+            )
+            count = conn.scalar(select(func.count()).select_from(Case))
+    if not db.is_sqlite:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text('VACUUM ANALYZE "case"'))
+    return count

@@ -21,7 +21,8 @@ class Tracked:
 
 
 def remember(case_id: int, reference: str) -> None:
-    session.clear()  # a new complaint opened in this browser replaces the old one, with a fresh session
+    # A complaint opened in this browser replaces the one before. The session lives in the signed cookie
+    # itself (no server-side id that someone could plant beforehand), so there is nothing to rotate.
     session[KEY] = {"case_id": case_id, "reference": reference, "seen": int(time.time())}
     session.permanent = False
 
