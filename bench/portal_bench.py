@@ -125,10 +125,10 @@ def main() -> None:
             "tracked_case": lambda: client.get("/track/case"),
         }
 
+        typed = {"reference": reference, "code": code, "csrf_token": token}
+
         def open_with_code() -> float:
-            return timed(
-                lambda: client.post("/track", data={"reference": reference, "code": code, "csrf_token": token})
-            )
+            return timed(lambda: client.post("/track", data=typed))
 
         for call in pages.values():  # warm-up: templates compiled, specs cached, connections pooled
             for _ in range(5):
