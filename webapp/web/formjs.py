@@ -49,6 +49,7 @@ class FieldView:
     text: str = ""
     input_type: str = "text"
     readonly: bool = False
+    collapsed: bool = False  # a group drawn closed (property `collapsed`) until it holds a value or an error
 
     @property
     def described_by(self) -> str:
@@ -129,12 +130,16 @@ def build(
                 path = prefix + tuple(p for p in str(comp.get("path") or "").split(".") if p)
                 children = walk(comp.get("components") or [], path)
                 if any(c.kind != "text" for c in children):
+                    props = comp.get("properties")
+                    closed = isinstance(props, Mapping) and str(props.get("collapsed", "")).lower() == "true"
+                    in_use = any(c.errors or c.value not in (None, "", False, []) for c in children)
                     views.append(
                         FieldView(
                             kind="group",
                             id=html_id(str(comp.get("id") or "")),
                             label=str(comp.get("label") or ""),
                             children=children,
+                            collapsed=closed and not in_use,
                         )
                     )
                 continue

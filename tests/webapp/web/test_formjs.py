@@ -120,3 +120,20 @@ def test_components_left_out_are_neither_drawn_nor_read():
     public = lambda c: (c.get("properties") or {}).get("staff_only") != "true"  # noqa: E731
     assert "secret" not in [v.name for v in formjs.build(DEFINITION, include=public)]
     assert "secret" not in formjs.read(DEFINITION, MultiDict([("secret", "x")]), include=public)
+
+
+def test_a_collapsed_group_opens_when_it_holds_a_value_or_an_error():
+    definition = {
+        "components": [
+            {
+                "type": "group",
+                "id": "rep",
+                "label": "Representative",
+                "properties": {"collapsed": "true"},
+                "components": [{"type": "textfield", "key": "rep_name", "label": "Name"}],
+            }
+        ]
+    }
+    assert formjs.build(definition)[0].collapsed is True
+    assert formjs.build(definition, {"rep_name": "Bo"})[0].collapsed is False
+    assert formjs.build(definition, {}, {"rep_name": ["Too long."]})[0].collapsed is False
