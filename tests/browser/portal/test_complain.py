@@ -120,3 +120,25 @@ def test_a_refused_evidence_file_is_named_and_nothing_typed_is_lost(site, new_pa
 def case_count(desk) -> int:
     with desk.service.db.reading() as conn:
         return conn.scalar(select(func.count()).select_from(Case))
+
+
+def test_the_complaint_form_works_by_keyboard_alone(site, new_page, desk):
+    page = new_page(locale="fa-IR")
+    page.goto(site + "/complain")
+    typed = {"f-complainant-email": "maryam@example.org", "f-description": "کارمزد ماهانه دو بار کسر شد."}
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.id || document.activeElement.type")
+        if focused in typed:
+            page.keyboard.type(typed.pop(focused))
+        elif focused == "f-agreements-contact_by-1":
+            page.keyboard.press("Space")  # tick "Email"
+        elif focused == "submit" and not typed:
+            page.keyboard.press("Enter")
+            break
+    else:
+        raise AssertionError(f"the send button was never reached by Tab; still to type: {list(typed)}")
+    page.wait_for_url(re.compile(r"/complain/done$"))
+    case = desk.case(page.inner_text("#reference").strip())
+    assert case["data"]["agreements"]["contact_by"] == ["email"]
+    assert case["data"]["complainant"]["email"] == "maryam@example.org"
