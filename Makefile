@@ -37,7 +37,7 @@ deploy: db
 
 demo-users: db
 	@if [ "$$REDRESSAL_ENV" = "production" ]; then echo "REDRESSAL_ENV=production: no demo users"; \
-	else $(RR) users demo; fi
+	else $(RR) users demo && $(RR) cases demo; fi
 
 run: deploy demo-users node_modules
 	PORT=$(PORT) $(RR) serve

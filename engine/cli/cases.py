@@ -24,6 +24,24 @@ def cases_start(ctx: Context, process_id: str, data: str | None, as_user: str | 
     echo_json(result.as_dict())
 
 
+@cases.command("demo")
+@pass_ctx
+@handles_errors
+def cases_demo(ctx: Context) -> None:
+    """Make the demo complaints (after `users demo`); refused when REDRESSAL_ENV=production."""
+    import os
+
+    from engine.cli.base import fail
+    from engine.complaints import demo
+
+    if os.environ.get("REDRESSAL_ENV") == "production":
+        fail("demo complaints are never made when REDRESSAL_ENV=production")
+    made = demo.seed(ctx.service)
+    click.echo(
+        "demo complaints: " + (", ".join(made) if made else "none made (the database already has cases)")
+    )
+
+
 @cases.command("show")
 @click.argument("reference")
 @pass_ctx
