@@ -88,24 +88,33 @@ def form_findings(
 
 def diagram_names(processes_dir: Path) -> dict[str, set[str]]:
     """The stages, statuses and outcomes the diagrams in a folder name (with the engine's own statuses)."""
-    used: dict[str, set[str]] = {"stages": set(), "statuses": set(ENGINE_STATUSES), "outcomes": set()}
+    elements: list[dict] = []
     for path in sorted(processes_dir.rglob("*.bpmn")):
         try:
             root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
         except (etree.XMLSyntaxError, OSError):
             continue  # `processes validate` reports it
         for proc in read_bpmn(str(path), root):
-            for element in proc.elements.values():
-                for section, prop in (("stages", "stage"), ("statuses", "status"), ("outcomes", "outcome")):
-                    if element.get(prop):
-                        used[section].add(element[prop])
+            elements.extend(proc.elements.values())
+    return names_of(elements)
+
+
+def names_of(elements: Iterable[dict]) -> dict[str, set[str]]:
+    """The stages, statuses and outcomes these elements name (element metadata, as `read_bpmn` gives it),
+    with the engine's own statuses."""
+    used: dict[str, set[str]] = {"stages": set(), "statuses": set(ENGINE_STATUSES), "outcomes": set()}
+    for element in elements:
+        for section, prop in (("stages", "stage"), ("statuses", "status"), ("outcomes", "outcome")):
+            if element.get(prop):
+                used[section].add(element[prop])
     return used
 
 
 def name_findings(
-    languages: Iterable[str], processes_dir: Path, folder: str | os.PathLike[str] | None = None
+    languages: Iterable[str], used: dict[str, set[str]], folder: str | os.PathLike[str] | None = None
 ) -> list[Finding]:
-    """Stage, status and outcome names: English must name what the diagrams name; others translate English."""
+    """Stage, status and outcome names: English must name what the diagrams name (`used`, by section, as
+    `diagram_names` gives it); the other languages translate English."""
     base = Path(folder if folder is not None else names.default_translations_dir())
     findings = []
     source_file = str(base / f"{names.SOURCE_LANGUAGE}.json")
@@ -113,7 +122,7 @@ def name_findings(
         source = names.load_names(names.SOURCE_LANGUAGE, base)
     except ValueError as exc:
         return [Finding(names.SOURCE_LANGUAGE, source_file, "broken", "", str(exc))]
-    for section, ids in diagram_names(processes_dir).items():
+    for section, ids in used.items():
         for identifier in sorted(ids - set(source.get(section, {}))):
             findings.append(Finding(names.SOURCE_LANGUAGE, source_file, "missing", f"{section}.{identifier}"))
     for lang in languages:
@@ -153,5 +162,24 @@ def report(
     definitions = _form_definitions(Path(forms_dir), form_ids)
     findings = form_findings(definitions, langs, form_folder, public_only)
     if not form_ids:
-        findings += name_findings(langs, Path(processes_dir), name_folder)
+        findings += name_findings(langs, diagram_names(Path(processes_dir)), name_folder)
     return sorted(findings)
+
+
+def deploy_warnings(forms: dict[str, dict], elements: Iterable[dict]) -> list[str]:
+    """One line per language that misses texts of the forms or names of the elements being deployed.
+
+    `processes validate` and `deploy` print them as warnings: a missing translation shows English, marked,
+    and never stops a deployment.
+    """
+    languages = form_translations.TARGET_LANGUAGES
+    findings = form_findings(forms, languages) + name_findings(languages, names_of(elements))
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.kind != "stale":
+            counts[finding.language] = counts.get(finding.language, 0) + 1
+    return [
+        f"translations: {n} texts have no {lang} translation and show in English "
+        f"(redressal translations report --lang {lang})"
+        for lang, n in sorted(counts.items())
+    ]

@@ -45,3 +45,12 @@ def test_an_unknown_language_is_refused_with_exit_2():
     result = run("--lang", "xx")
     assert result.exit_code == 2
     assert "unknown language 'xx'" in result.output
+
+
+def test_validate_warns_about_missing_translations_and_still_succeeds():
+    result = CliRunner().invoke(
+        cli, ["processes", "validate", str(ROOT / "processes"), "--forms", str(ROOT / "forms")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: translations: " in result.output
+    assert "(redressal translations report --lang fa)" in result.output
