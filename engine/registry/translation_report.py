@@ -153,7 +153,7 @@ def report(
     form_folder: str | os.PathLike[str] | None = None,
     name_folder: str | os.PathLike[str] | None = None,
 ) -> list[Finding]:
-    """Every missing, stale or broken translation, sorted by language, file and key.
+    """Every missing, stale or broken translation by language and file, in the form's order within a file.
 
     `form_ids` limits the forms looked at (all of `forms_dir` by default); `public_only` leaves out texts
     only staff see. Stage, status and outcome names are checked unless `form_ids` is given.
@@ -163,7 +163,7 @@ def report(
     findings = form_findings(definitions, langs, form_folder, public_only)
     if not form_ids:
         findings += name_findings(langs, diagram_names(Path(processes_dir)), name_folder)
-    return sorted(findings)
+    return sorted(findings, key=lambda f: (f.language, f.file))  # stable: in form order within a file
 
 
 def deploy_warnings(forms: dict[str, dict], elements: Iterable[dict]) -> list[str]:
