@@ -8,8 +8,8 @@ import json
 from click.testing import CliRunner
 
 from engine.cli import cli
-from tests.engine.task_forms.test_translations import FORM, VI
 from tests.support.builders import ROOT
+from tests.support.translations import FORM, VI
 
 
 def run(*args: str, forms: str = str(ROOT / "forms")):

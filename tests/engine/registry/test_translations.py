@@ -11,8 +11,8 @@ from engine.registry import load_bundle
 from engine.registry.translation_report import diagram_names, report
 from engine.registry.translations import load_names, outcome_name, stage_name, status_name
 from engine.task_forms.translations import TARGET_LANGUAGES
-from tests.engine.task_forms.test_translations import FORM, VI
 from tests.support.builders import ROOT
+from tests.support.translations import FORM, VI
 
 PROCESSES = ROOT / "processes"
 

@@ -18,51 +18,7 @@ from engine.task_forms.translations import (
     translate_form,
 )
 from tests.support.builders import ROOT
-
-FORM = {
-    "id": "feedback",
-    "components": [
-        {"type": "text", "id": "Intro", "text": "## Tell us"},
-        {
-            "type": "group",
-            "id": "About",
-            "label": "About you",
-            "path": "person",
-            "components": [
-                {
-                    "type": "textfield",
-                    "id": "F_name",
-                    "key": "name",
-                    "label": "Name",
-                    "description": "As on your letters",
-                    "validate": {"required": True, "maxLength": 20},
-                },
-                {
-                    "type": "select",
-                    "id": "F_lang",
-                    "key": "language",
-                    "label": "Language",
-                    "values": [{"label": "English", "value": "en"}, {"label": "Polish", "value": "pl"}],
-                    "properties": {"codes": "bcp47"},
-                },
-            ],
-        },
-        {
-            "type": "radio",
-            "id": "F_channel",
-            "key": "channel",
-            "label": "Channel",
-            "values": [{"label": "Web", "value": "web"}, {"label": "Phone", "value": "phone"}],
-            "properties": {"staff_only": "true"},
-        },
-    ],
-}
-VI = {
-    "Intro": {"text": "## Hãy cho chúng tôi biết"},
-    "About": {"label": "Về bạn"},
-    "person.name": {"label": "Tên"},
-    "channel": {"label": "Kênh", "values": {"web": "Trang web"}},
-}
+from tests.support.translations import FORM, VI
 
 
 @pytest.fixture
