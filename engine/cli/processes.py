@@ -22,6 +22,13 @@ def _bundle(paths: tuple[str, ...], forms_dir: str | None):
     return load_bundle(list(paths), forms)
 
 
+def _translation_warnings(parsed: list) -> list[str]:
+    from engine.registry.translation_report import deploy_warnings
+
+    forms = {form_id: form for proc in parsed for form_id, form in proc.forms.items()}
+    return deploy_warnings(forms, [e for proc in parsed for e in proc.elements.values()])
+
+
 FORMS_OPTION = click.option(
     "--forms", "forms_dir", default=None, help="Folder of form definitions (default: ./forms when it exists)."
 )
@@ -50,6 +57,7 @@ def processes_validate(paths: tuple[str, ...], forms_dir: str | None, profiles_p
     if problems:
         raise ProcessInvalid(problems)
     warn([w for proc in parsed for w in proc.warnings])
+    warn(_translation_warnings(parsed))
     for proc in parsed:
         click.echo(
             f"ok {proc.process_id} ({proc.file}): {len(proc.elements)} elements, {len(proc.forms)} forms"
@@ -70,6 +78,7 @@ def processes_deploy(ctx: Context, paths: tuple[str, ...], forms_dir: str | None
 
     parsed = validate_bundle(_bundle(paths, forms_dir))
     warn([w for proc in parsed for w in proc.warnings])
+    warn(_translation_warnings(parsed))
     with ctx.service.db.write() as session:
         results = deploy_bundle(session, parsed, ctx.service.clock, "cli")
     for r in results:

@@ -10,6 +10,7 @@ from engine.core.errors import Problem, ProcessInvalid
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIXES = (".dmn",)
 FORM_SUFFIXES = (".json",)
+TRANSLATIONS_DIR = "translations"
 
 
 @dataclass
@@ -35,7 +36,9 @@ class Bundle:
 def load_bundle(paths: list[str | Path], forms_dir: str | Path | None = None) -> Bundle:
     """Files named, and the BPMN, DMN and JSON files inside folders named; plus every form of `forms_dir`.
 
-    Other files in a folder (SLA profiles, READMEs) are not part of a process and are passed over.
+    Other files in a folder (SLA profiles, READMEs) are not part of a process and are passed over, and so is
+    every `translations/` folder: its JSON files are texts beside the forms and processes, not forms
+    (engine/task_forms/translations.py, engine/registry/translations.py).
     """
     bundle = Bundle()
     problems: list[Problem] = []
@@ -43,6 +46,8 @@ def load_bundle(paths: list[str | Path], forms_dir: str | Path | None = None) ->
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
+                if TRANSLATIONS_DIR in child.relative_to(path).parts[:-1]:
+                    continue
                 if child.is_file() and child.name.lower().endswith(
                     BPMN_SUFFIXES + DMN_SUFFIXES + FORM_SUFFIXES
                 ):
