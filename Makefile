@@ -40,7 +40,7 @@ demo-users: db
 	else $(RR) users demo && $(RR) cases demo; fi
 
 run: deploy demo-users node_modules
-	PORT=$(PORT) $(RR) serve
+	REDRESSAL_DEFAULT_JURISDICTION=$${REDRESSAL_DEFAULT_JURISDICTION:-GB-ENG} PORT=$(PORT) $(RR) serve
 
 # Every test, on SQLite and PostgreSQL, browser tests included; then the engine's core tests once more with
 # the fast path off.

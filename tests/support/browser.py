@@ -91,6 +91,7 @@ def live_site(database_url: str, clock: object, folder: Path, **config: object) 
             "RATELIMIT_ENABLED": False,
             "REDRESSAL_ATTACHMENTS_DIR": str(folder / "attachments"),
             "SECRET_KEY": "browser-tests",
+            "REDRESSAL_DEFAULT_JURISDICTION": "GB-ENG",
             **config,
         }
     )

@@ -22,6 +22,17 @@ from engine.task_forms.layout import get_path, set_path
 INPUT_TYPES = {"email": "email", "phone": "tel"}
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 Include = Callable[[Mapping[str, Any]], bool]
+# (ref, attribute) -> "en" when that text fell back to English, else "" (TranslatedForm.is_fallback wrapped)
+Fallback = Callable[[str, str], str]
+
+
+def no_fallback(ref: str, attribute: str) -> str:
+    return ""
+
+
+def fallbacks_of(translated: Any) -> Fallback:
+    """A `Fallback` from the engine's TranslatedForm: which texts to mark as English."""
+    return lambda ref, attribute: "en" if translated.is_fallback(ref, attribute) else ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class Option:
     value: str
     label: str
     selected: bool
+    lang: str = ""  # "en" where the label fell back to English on a page in another language
 
 
 @dataclass
@@ -50,6 +62,8 @@ class FieldView:
     input_type: str = "text"
     readonly: bool = False
     collapsed: bool = False  # a group drawn closed (property `collapsed`) until it holds a value or an error
+    label_lang: str = ""  # "en" where a text fell back to English (the page marks it with lang="en")
+    description_lang: str = ""
 
     @property
     def described_by(self) -> str:
@@ -78,13 +92,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _options(comp: Mapping[str, Any], value: Any) -> list[Option]:
+def _options(comp: Mapping[str, Any], value: Any, name: str, fallback: Fallback) -> list[Option]:
     chosen = {_text(v) for v in value} if isinstance(value, list) else {_text(value)}
     return [
         Option(
             _text(item.get("value")),
             str(item.get("label") or item.get("value")),
             _text(item.get("value")) in chosen,
+            fallback(name, f"values.{item.get('value')}"),
         )
         for item in comp.get("values") or []
         if isinstance(item, Mapping)
@@ -111,11 +126,13 @@ def build(
     errors: Mapping[str, list[str]] | None = None,
     *,
     include: Include | None = None,
+    fallback: Fallback = no_fallback,
 ) -> list[FieldView]:
     """The definition's components as views, filled with `values` and each field's `errors`.
 
     `include` leaves components out (the portal leaves out what only staff may set); a group left with no
-    fields is left out too.
+    fields is left out too. Give a translated definition (engine.task_forms.translations) and its `fallback`
+    so that texts still in English are marked as such.
     """
     values = values or {}
     errors = errors or {}
@@ -140,11 +157,18 @@ def build(
                             label=str(comp.get("label") or ""),
                             children=children,
                             collapsed=closed and not in_use,
+                            label_lang=fallback(str(comp.get("id") or ""), "label"),
                         )
                     )
                 continue
             if kind == "text":
-                views.append(FieldView(kind="text", text=str(comp.get("text") or "")))
+                views.append(
+                    FieldView(
+                        kind="text",
+                        text=str(comp.get("text") or ""),
+                        label_lang=fallback(str(comp.get("id") or ""), "text"),
+                    )
+                )
                 continue
             if kind in ("separator", "spacer"):
                 views.append(FieldView(kind=kind))
@@ -152,7 +176,7 @@ def build(
             key = comp.get("key")
             if not isinstance(key, str) or kind in ("expression", "button", "filepicker"):
                 continue
-            views.append(_field(comp, kind, prefix + tuple(key.split(".")), values, errors))
+            views.append(_field(comp, kind, prefix + tuple(key.split(".")), values, errors, fallback))
         return views
 
     return walk(definition.get("components") or [], ())
@@ -164,6 +188,7 @@ def _field(
     path: tuple[str, ...],
     values: Mapping[str, Any],
     errors: Mapping[str, list[str]],
+    fallback: Fallback,
 ) -> FieldView:
     name = ".".join(path)
     rules = _validate(comp)
@@ -179,9 +204,11 @@ def _field(
         required=bool(rules.get("required")),
         errors=list(errors.get(name) or []),
         readonly=bool(comp.get("readonly") is True or comp.get("disabled") is True),
+        label_lang=fallback(name, "label"),
+        description_lang=fallback(name, "description"),
     )
     if kind in ("select", "radio", "checklist", "taglist"):
-        view.options = _options(comp, value)
+        view.options = _options(comp, value, name, fallback)
         view.value = value
     elif kind == "checkbox":
         view.value = value is True

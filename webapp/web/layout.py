@@ -7,7 +7,9 @@ import re
 from flask import Flask
 from markupsafe import Markup, escape
 
-from webapp.web import organisation
+from engine.registry import translations as names
+from engine.registry.translations import Name
+from webapp.web import i18n, organisation
 
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
 _BULLET = re.compile(r"^[-*]\s+(.*)$")
@@ -61,10 +63,26 @@ def plain_markdown(text: str | None, heading_offset: int = 1) -> Markup:
 def init(app: Flask) -> None:
     org = organisation.load(app.config.get("REDRESSAL_ORGANISATION"))
     app.extensions["redressal.organisation"] = org
-    app.jinja_env.globals.update(organisation=org, stage_name=stage_name)
+    app.jinja_env.globals.update(
+        organisation=org, stage_name=stage_name, status_name=status_name, outcome_name=outcome_name
+    )
     app.jinja_env.filters["plain_markdown"] = plain_markdown
 
 
-def stage_name(stage: str | None) -> str:
-    """A stage's name for complainants (until the process owners' translated names arrive)."""
-    return (stage or "").replace("_", " ").capitalize()
+def _named(name: Name) -> Markup:
+    """A process owner's name for a stage, status or outcome; marked English where it fell back."""
+    if name.fallback and i18n.current() != "en":
+        return Markup('<span lang="en">{}</span>').format(name.text)
+    return Markup("{}").format(name.text)
+
+
+def stage_name(stage: str | None) -> Markup:
+    return _named(names.stage_name(stage, i18n.current())) if stage else Markup("")
+
+
+def status_name(status: str | None) -> Markup:
+    return _named(names.status_name(status, i18n.current())) if status else Markup("")
+
+
+def outcome_name(outcome: str | None) -> Markup:
+    return _named(names.outcome_name(outcome, i18n.current())) if outcome else Markup("")

@@ -78,7 +78,7 @@ def test_the_complainant_accepts_the_decision(site, new_page, desk):
     page = new_page()
     open_case(page, site, reference, code)
     assert page.locator("#decision").is_visible()
-    assert page.locator("#status").inner_text().strip() == "Waiting for your answer"
+    assert page.locator("#status").inner_text().strip() == "Waiting for you"
     shoot(page, "portal-decision-en")
     page.click("text=Yes, I accept the decision")
     assert page.locator(".notice--success").is_visible()

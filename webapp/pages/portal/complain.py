@@ -18,6 +18,7 @@ from engine.core.actors import COMPLAINANT
 from engine.core.errors import FormInvalid
 from engine.evidence import attachments
 from engine.task_forms.properties import STAFF_ONLY
+from engine.task_forms.translations import translate_form
 from webapp.api import limits
 from webapp.api.context import attachment_policy, service
 from webapp.pages.portal import blueprint
@@ -80,7 +81,7 @@ def complain():
             try:
                 created = _submit(values, uploads)
             except FormInvalid as exc:
-                errors = translated_errors(exc.errors)
+                errors = translated_errors(_onto_fields(exc.errors))
             else:
                 tracked.remember(created["case_id"], created["reference"])
                 session[_DONE] = {
@@ -88,7 +89,10 @@ def complain():
                     "code": created.get("case_code") or created["tracking_token"],
                 }
                 return redirect(url_for("portal.complaint_made"), code=303)
-    fields = formjs.build(definition, values, errors, include=public)
+    translated = translate_form(definition, i18n.current())
+    fields = formjs.build(
+        translated.schema, values, errors, include=public, fallback=formjs.fallbacks_of(translated)
+    )
     labels = {f.name: f.label for f in _flat(fields)} | {EVIDENCE: _("Evidence")}
     body = render_template(
         "portal/complain.html",
@@ -99,6 +103,14 @@ def complain():
         max_mb=attachment_policy().max_bytes // (1024 * 1024),
     )
     return body, (422 if errors else 200)
+
+
+def _onto_fields(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Errors about the complainant as a whole (no way to reply) belong beside the email field."""
+    placed = dict(errors)
+    if "complainant" in placed:
+        placed.setdefault("complainant.email", []).extend(placed.pop("complainant"))
+    return placed
 
 
 def _flat(fields: list[formjs.FieldView]) -> list[formjs.FieldView]:
