@@ -12,6 +12,7 @@ is kept), so the page's copy reads as the letter did without that one line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -86,6 +87,22 @@ class TrackingView:
     letters: tuple[LetterSent, ...]
     evidence: tuple[EvidenceFile, ...]
     case_code: str | None  # ABCD-EFGH, when settings were given and the case has a code
+
+    def api_summary(self) -> dict[str, Any]:
+        """The API's tracking answer (engine.complaints.tracking.view's shape), for a caller holding this."""
+        return {
+            "reference": self.reference,
+            "status": self.status,
+            "stage": self.stage,
+            "outcome": self.outcome,
+            "received_at": self.received_at,
+            "acknowledged_at": self.acknowledged_at,
+            "response_due_at": self.response_due_at,
+            "closed_at": self.closed_at,
+            "information_requested": self.information_requested,
+            "decision": dataclasses.asdict(self.decision) if self.decision is not None else None,
+            "allowed_messages": list(self.allowed_messages),
+        }
 
     @property
     def can_add_evidence(self) -> bool:
