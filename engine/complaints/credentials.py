@@ -65,9 +65,13 @@ def nonce_in(conn: Connection, case_id: int, now: dt.datetime) -> str:
     return conn.scalar(select(TRACKING.c.code_nonce).where(TRACKING.c.case_id == case_id)) or fresh
 
 
-def code_in(conn: Connection, settings: TrackingSettings, case_id: int, now: dt.datetime) -> str:
-    """The case's code, grouped for print (``ABCD-EFGH``); NotFound for a case that does not exist."""
-    reference = conn.scalar(select(CASE.c.reference).where(CASE.c.id == case_id))
+def code_in(
+    conn: Connection, settings: TrackingSettings, case_id: int, now: dt.datetime, reference: str | None = None
+) -> str:
+    """The case's code, grouped for print (``ABCD-EFGH``); NotFound for a case that does not exist.
+    A caller that has the case's reference at hand (intake) passes it and saves a query."""
+    if reference is None:
+        reference = conn.scalar(select(CASE.c.reference).where(CASE.c.id == case_id))
     if reference is None:
         raise NotFound(f"no case with the id {case_id}")
     return case_codes.display(case_codes.derive(settings.secret_key, reference, nonce_in(conn, case_id, now)))

@@ -141,7 +141,7 @@ def submit(
         # The token and the code's nonce are written in the case's own transaction: never a complaint nobody
         # can track. `within` gets the answer in that transaction too (an Idempotency-Key's stored answer).
         token = tracking.issue_in(conn, service.clock, case_id)
-        code = credentials.code_in(conn, settings, case_id, service.clock.now())
+        code = credentials.code_in(conn, settings, case_id, service.clock.now(), result.reference)
         answers.append(
             {
                 "reference": result.reference,
