@@ -59,5 +59,5 @@ class TrackingLink(Base):
     # (engine.tables gathers both for the schema).
     letter_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)  # pruning reads it
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

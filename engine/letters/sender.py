@@ -43,6 +43,7 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 MAX_RETRY = dt.timedelta(hours=1)
 _ERROR_LENGTH = 2000
+PRUNE_LINKS_EVERY = dt.timedelta(hours=1)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -271,8 +272,15 @@ def outbox_job(service) -> Callable[[], None]:
     transport = transport_from_env()
     tracking = TrackingSettings.from_env()
     log.info("outbox sender delivers through %r", transport)
+    next_prune = [service.clock.now()]
 
     def job() -> None:
+        if service.clock.now() >= next_prune[0]:  # expired letter links open nothing: forget them hourly
+            next_prune[0] = service.clock.now() + PRUNE_LINKS_EVERY
+            try:
+                credentials.prune_links(service.db, service.clock)
+            except Exception:
+                log.exception("pruning expired letter links failed; the next hour tries again")
         try:
             sent = send_due(service.db, service.clock, transport, tracking=tracking)
         except Exception:

@@ -11,7 +11,7 @@ from engine.cases.tables import Case
 from engine.complaints import credentials
 from engine.complaints.tables import TrackingLink
 from engine.core.errors import NotFound
-from engine.letters import send_due
+from engine.letters import outbox_job, send_due
 from engine.letters.tables import Outbox
 from tests.support.tracking import MemoryTransport, file, links_in, settings
 
@@ -95,3 +95,23 @@ def test_expired_links_are_pruned(desk, tracking):
     assert credentials.prune_links(desk.service.db, desk.clock) == 0
     desk.clock.advance(days=61)
     assert credentials.prune_links(desk.service.db, desk.clock) == 1
+
+
+def test_the_outbox_job_prunes_expired_links_once_an_hour(desk, tmp_path, monkeypatch):
+    monkeypatch.delenv("REDRESSAL_SMTP_HOST", raising=False)
+    monkeypatch.setenv("REDRESSAL_MAIL_FOLDER", str(tmp_path / "mail"))
+    job = outbox_job(desk.service)
+    _letter(desk, settings(link_ttl=dt.timedelta(minutes=10)))
+
+    def links() -> int:
+        with desk.service.db.reading() as conn:
+            return len(conn.execute(select(LINKS.c.id)).all())
+
+    job()  # the first run prunes: nothing has expired yet
+    assert links() == 1
+    desk.clock.advance(minutes=30)
+    job()
+    assert links() == 1  # expired, but within the hour: no second pruning
+    desk.clock.advance(minutes=31)
+    job()
+    assert links() == 0

@@ -55,9 +55,11 @@ def upgrade() -> None:
         sa.UniqueConstraint('letter_id'),
     )
     op.create_index('ix_tracking_link_case_id', 'tracking_link', ['case_id'])
+    op.create_index('ix_tracking_link_expires_at', 'tracking_link', ['expires_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_tracking_link_expires_at', table_name='tracking_link')
     op.drop_index('ix_tracking_link_case_id', table_name='tracking_link')
     op.drop_table('tracking_link')
     op.drop_index('ix_tracking_attempt_attempted_at', table_name='tracking_attempt')
