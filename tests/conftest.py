@@ -3,6 +3,7 @@ and helpers that build cases through the engine's own services."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,10 @@ from engine.store.db import Database
 from engine.store.migrate import upgrade
 from engine.tables import Base
 from tests.support.builders import FIXTURES, PG_URL, START, deploy, make_user
+
+# The suite's own server key for case codes, so that no test writes a key file into var/ (tests of the key
+# file pass an environment of their own; engine tests of codes build TrackingSettings with their own key).
+os.environ.setdefault("REDRESSAL_SECRET_KEY", "the test suite's secret key for case codes")
 
 # Fixtures that need the PostgreSQL server, whichever fixture or test asks for them.
 POSTGRES_FIXTURES = frozenset({"pg_db", "pg", "own_pg"})

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from engine.cases.service import CaseService
+from engine.complaints.settings import TrackingSettings
 from engine.evidence.attachments import DEFAULT_FOLDER, DEFAULT_MAX_BYTES, DEFAULT_TYPES, AttachmentPolicy
 from engine.evidence.storage import store_for
 from engine.idempotency.store import IdempotencyStore
@@ -26,6 +27,8 @@ def defaults() -> dict[str, Any]:
     return {
         "REDRESSAL_DATABASE_URL": None,  # None: $REDRESSAL_DATABASE_URL or the SQLite default
         "CLOCK": None,  # an engine Clock; tests pass a FixedClock
+        # Case codes and letter links: None reads REDRESSAL_SECRET_KEY, REDRESSAL_PUBLIC_URL, ... (README)
+        "REDRESSAL_TRACKING": None,
         "REDRESSAL_MAX_BODY": _env("REDRESSAL_MAX_BODY", 1024 * 1024, int),
         "REDRESSAL_ATTACHMENTS_DIR": _env("REDRESSAL_ATTACHMENTS_DIR", DEFAULT_FOLDER),
         # auto: the database on PostgreSQL (every node reads it), the folder on SQLite; or database, folder
@@ -61,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     service = CaseService(Database(app.config["REDRESSAL_DATABASE_URL"]), app.config["CLOCK"])
     app.extensions["redressal"] = service
+    app.extensions["redressal.tracking"] = app.config["REDRESSAL_TRACKING"] or TrackingSettings.from_env()
     app.extensions["redressal.tokens"] = TokenCache(app.config["REDRESSAL_TOKEN_CACHE_SECONDS"])
     app.extensions["redressal.idempotency"] = IdempotencyStore(service.db, service.clock)
     folder = Path(app.config["REDRESSAL_ATTACHMENTS_DIR"])

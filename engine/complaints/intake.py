@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.cases.service import CaseService
-from engine.complaints import tracking
+from engine.complaints import credentials, tracking
+from engine.complaints.settings import TrackingSettings
 from engine.core.actors import COMPLAINANT, Actor
 from engine.core.errors import FormInvalid
 from engine.task_forms.properties import staff_only_fields
@@ -109,12 +110,16 @@ def submit(
     *,
     default_jurisdiction: str | None = None,
     within: Callable[[Any, dict[str, Any]], None] | None = None,
+    settings: TrackingSettings | None = None,
 ) -> dict[str, Any]:
-    """Start a complaint and give the complainant a tracking token.
+    """Start a complaint and give the complainant a tracking token and their case code.
 
     `actor` is the staff member logging a phone call, letter or visit, or None for the public; the intake
-    form marks the fields only staff may set (when and by whom it was received, the channel).
+    form marks the fields only staff may set (when and by whom it was received, the channel). The case code
+    is the one every letter prints, so staff on the phone can read it out at once. `settings` default to
+    the environment's (engine.complaints.settings).
     """
+    settings = settings or TrackingSettings.from_env()
     payload = dict(payload)
     form = intake_form(service)
     if actor is None:
@@ -131,25 +136,26 @@ def submit(
     payload = {k: v for k, v in payload.items() if v is not None}
     form_keys = frozenset(c["key"] for c in input_fields(form)) if form is not None else None
     data, back = start_data(payload, form_keys)
-    issued: list[str] = []
+    answers: list[dict[str, Any]] = []
 
     def with_token(conn, case_id: int, result) -> None:
-        # The token is written in the case's own transaction: never a complaint nobody can track. `within`
-        # gets the answer in that transaction too (an Idempotency-Key's stored answer).
-        issued.append(tracking.issue_in(conn, service.clock, case_id))
+        # The token and the code's nonce are written in the case's own transaction: never a complaint nobody
+        # can track. `within` gets the answer in that transaction too (an Idempotency-Key's stored answer).
+        token = tracking.issue_in(conn, service.clock, case_id)
+        code = credentials.code_in(conn, settings, case_id, service.clock.now(), result.reference)
+        answers.append(
+            {
+                "reference": result.reference,
+                "tracking_token": token,
+                "case_code": code,
+                "status": result.status,
+            }
+        )
         if within is not None:
-            within(
-                conn,
-                {
-                    "reference": result.reference,
-                    "tracking_token": issued[-1],
-                    "status": result.status,
-                    "case_id": case_id,
-                },
-            )
+            within(conn, {**answers[-1], "case_id": case_id})
 
     try:
         result = service.start_case(PROCESS_ID, data, actor or COMPLAINANT, within=with_token)
     except FormInvalid as exc:
         raise FormInvalid({back.get(k, k): v for k, v in exc.errors.items()}, exc.detail) from None
-    return {"reference": result.reference, "tracking_token": issued[-1], "status": result.status}
+    return {**answers[-1], "status": result.status}

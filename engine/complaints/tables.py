@@ -1,10 +1,14 @@
-"""Tracking credentials of complaints (hashed), so complainants follow their case without an account."""
+"""Tracking credentials of complaints, so complainants follow their case without an account.
+
+Nothing here lets a database reader open a case: tokens are kept as hashes, and a case code is derived from
+the server's secret key and the per-case nonce kept here (engine.complaints.case_codes).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -13,10 +17,47 @@ from engine.store.types import UTCDateTime
 
 
 class CaseTracking(Base):
-    """The hash of the tracking token a complainant was given at intake; one per case."""
+    """One per case: the hash of the intake token (if the case came through intake) and the nonce that,
+    with the server's secret key, gives the case code printed on letters. A new nonce is a new code."""
 
     __tablename__ = "case_tracking"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    code_nonce: Mapped[str | None] = mapped_column(String(32))
+
+
+class TrackingAttempt(Base):
+    """A case-code attempt that has not (yet) succeeded, by the hash of the normalised reference it named.
+
+    Known and unknown references are counted alike, so the throttle says nothing about which exist. Rows
+    older than the window are pruned as new attempts come in.
+    """
+
+    __tablename__ = "tracking_attempt"
+    __table_args__ = (Index("ix_tracking_attempt_key_at", "key_hash", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class TrackingLink(Base):
+    """The single-use link printed in one letter: only the token's hash, the case and the letter it went in.
+
+    One per letter: rendering the letter again (a retried delivery) replaces the link, so only the copy
+    that went out last opens the case.
+    """
+
+    __tablename__ = "tracking_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    # `outbox` is engine.letters' table; not imported here, because the letter worker imports this slice
+    # (engine.tables gathers both for the schema).
+    letter_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)  # pruning reads it
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,8 +1,10 @@
-"""What a complainant may see and do without logging in, with the tracking token given at intake.
+"""What a complainant may see and do without logging in.
 
-Complainants never have accounts: the reference printed on every letter plus a random token (stored only as
-its hash) opens their case. A wrong token and an unknown reference fail in the same way, after the same
-work, so the answer never tells a stranger that a reference exists.
+Complainants never have accounts. Three credentials open a case, each with the reference or on its own:
+the long random token given at intake (API clients; stored only as its hash), the short case code printed on
+every letter (`open_by_code`; derived, never stored: engine.complaints.case_codes), and the single-use link
+of each letter (engine.complaints.credentials.redeem_link). A wrong credential and an unknown reference fail
+in the same way, after the same work, so the answer never tells a stranger that a reference exists.
 """
 
 from __future__ import annotations
@@ -11,18 +13,22 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
 from engine.bpmn import workflow as wfx
 from engine.cases.service import CaseResult, CaseService
 from engine.cases.store import CASE, CASE_COLUMNS
+from engine.complaints import case_codes, credentials, throttle
+from engine.complaints.settings import TrackingSettings
 from engine.complaints.tables import CaseTracking
 from engine.core.actors import COMPLAINANT
-from engine.core.errors import MessageNotExpected, NotFound
+from engine.core.errors import FormInvalid, MessageNotExpected, NotFound
 from engine.deadlines import compute as deadlines
 from engine.deadlines.tables import CaseDeadline
+from engine.evidence import attachments
+from engine.evidence.attachments import AttachmentPolicy
 from engine.store.db import Database
 
 # Message types a complainant sends -> the process messages they stand for.
@@ -35,6 +41,7 @@ MESSAGES = {
 _TRACKING = CaseTracking.__table__
 _DEADLINE = CaseDeadline.__table__
 _NO_MATCH = hashlib.sha256(b"no case").hexdigest()
+_NO_NONCE = "0" * 32  # compared against when the reference is unknown: the same work either way
 NOT_FOUND = "no case matches this reference and tracking token"
 
 
@@ -49,10 +56,23 @@ def issue(db: Database, clock, case_id: int) -> str:
 
 
 def issue_in(conn, clock, case_id: int) -> str:
-    """`issue` inside the caller's transaction (the one that creates the case, at intake)."""
+    """`issue` inside the caller's transaction (the one that creates the case, at intake).
+
+    The case keeps its code nonce: a new token does not change the code printed on letters already sent.
+    """
     token = secrets.token_urlsafe(24)
-    conn.execute(_TRACKING.delete().where(_TRACKING.c.case_id == case_id))
-    conn.execute(_TRACKING.insert().values(case_id=case_id, token_hash=_hash(token), created_at=clock.now()))
+    updated = conn.execute(
+        _TRACKING.update().where(_TRACKING.c.case_id == case_id).values(token_hash=_hash(token))
+    ).rowcount
+    if not updated:
+        conn.execute(
+            _TRACKING.insert().values(
+                case_id=case_id,
+                token_hash=_hash(token),
+                created_at=clock.now(),
+                code_nonce=case_codes.new_nonce(),
+            )
+        )
     return token
 
 
@@ -68,6 +88,37 @@ def verify(db: Database, reference: str, token: str | None) -> int:
     if not hmac.compare_digest(stored, _hash(token or "")) or row is None:
         raise NotFound(NOT_FOUND)
     return row.id
+
+
+def open_by_code(
+    db: Database, clock, settings: TrackingSettings, reference: str | None, code: str | None
+) -> int:
+    """The case id when `code` is the case code of `reference` (both as typed: any letter case, spaces and
+    dashes ignored); otherwise NotFound, the same for an unknown reference and a wrong code.
+
+    Attempts per reference are limited (engine.complaints.throttle): over the limit, TooManyAttempts
+    (429), decided before the reference is looked up, so it is the same whether the reference exists.
+    """
+    wanted = case_codes.normalise_reference(reference)
+    attempt = throttle.begin(db, settings, clock.now(), throttle.key_of(wanted))
+    with db.reading() as conn:
+        row = conn.execute(
+            select(CASE.c.id, CASE.c.reference, _TRACKING.c.code_nonce)
+            .outerjoin(_TRACKING, _TRACKING.c.case_id == CASE.c.id)
+            .where(CASE.c.reference == wanted)
+        ).first()
+    nonce = row.code_nonce if row is not None and row.code_nonce else _NO_NONCE
+    right = case_codes.matches(settings.secret_key, wanted, nonce, code)
+    if not right or row is None or not row.code_nonce:
+        raise NotFound(NOT_FOUND)
+    throttle.forgive(db, attempt)
+    return row.id
+
+
+def case_code(db: Database, clock, settings: TrackingSettings, case_id: int) -> str:
+    """The case's code as printed (``ABCD-EFGH``), drawing its nonce if it has none yet."""
+    with db.transaction() as conn:
+        return credentials.code_in(conn, settings, case_id, clock.now())
 
 
 def _response_due(conn, case_id: int, data: dict[str, Any], now: dt.datetime, profiles: str | None):
@@ -86,7 +137,16 @@ def _response_due(conn, case_id: int, data: dict[str, Any], now: dt.datetime, pr
 
 
 def view(service: CaseService, reference: str) -> dict[str, Any]:
-    """Status, stage, key dates, the decision once it was sent, and what the complainant may send now."""
+    """Status, stage, key dates, the decision once it was sent, and what the complainant may send now.
+
+    The API's answer, whose shape is fixed; the portal reads engine.complaints.tracking_view, which adds
+    the letters and evidence to the same summary.
+    """
+    return summary(service, reference)[1]
+
+
+def summary(service: CaseService, reference: str) -> tuple[int, dict[str, Any]]:
+    """The case id and `view`'s answer, read once."""
     with service.db.reading() as conn:
         row = conn.execute(
             select(*CASE_COLUMNS, CASE.c.closed_at).where(CASE.c.reference == reference)
@@ -107,7 +167,7 @@ def view(service: CaseService, reference: str) -> dict[str, Any]:
             "referral_deadline": data.get("referral_deadline"),
             "communicated_at": data.get("letter_sent_at"),
         }
-    return {
+    return row.id, {
         "reference": row.reference,
         "status": row.status,
         "stage": row.stage,
@@ -122,6 +182,28 @@ def view(service: CaseService, reference: str) -> dict[str, Any]:
         "decision": decision,
         "allowed_messages": sorted(kind for kind, name in MESSAGES.items() if name in waiting),
     }
+
+
+def reject(service: CaseService, reference: str, reasons: str, received_at: dt.datetime) -> CaseResult:
+    """Reject the decision with reasons, as the portal asks: a rejection without them is refused (422),
+    because the reasons are what the review and any dispute start from. (The API's `send` stays lenient.)"""
+    if not (reasons or "").strip():
+        raise FormInvalid({"text": ["Please tell us why you disagree with our decision."]})
+    return send(service, reference, "reject", reasons.strip(), received_at)
+
+
+def add_evidence(
+    service: CaseService,
+    policy: AttachmentPolicy,
+    case_id: int,
+    name: str | None,
+    media_type: str | None,
+    stream: BinaryIO,
+) -> dict[str, Any]:
+    """Store a file the complainant adds to their case, under the complainant's name (engine.evidence)."""
+    return attachments.save(
+        service.db, service.clock, policy, case_id, name, media_type, stream, COMPLAINANT.username
+    )
 
 
 def send(service: CaseService, reference: str, kind: str, text: str, received_at: dt.datetime) -> CaseResult:

@@ -26,6 +26,13 @@ class NotFound(EngineError):
     title = "Not found"
 
 
+class TooManyAttempts(EngineError):
+    """Too many wrong case codes for one reference lately; the same for references that exist or not."""
+
+    status = 429
+    title = "Too many attempts"
+
+
 class PermissionDenied(EngineError):
     status = 403
     title = "Forbidden"

@@ -20,8 +20,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from engine.complaints import credentials
+from engine.complaints.settings import TrackingSettings
 from engine.core.clock import Clock
-from engine.letters.render import UnknownTemplate, render
+from engine.letters.render import COMPLAINANT_TEMPLATES, UnknownTemplate, render
 from engine.letters.tables import Outbox
 from engine.letters.transport import (
     Mail,
@@ -41,6 +43,7 @@ MAX_ATTEMPTS = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 MAX_RETRY = dt.timedelta(hours=1)
 _ERROR_LENGTH = 2000
+PRUNE_LINKS_EVERY = dt.timedelta(hours=1)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -142,11 +145,26 @@ def _release(db: Database, rows: list[_Claimed], now: dt.datetime, lease_until: 
         )
 
 
-def _mail(row: _Claimed, from_addr: str, now: dt.datetime) -> Mail:
+def _tracking_params(
+    db: Database, row: _Claimed, tracking: Callable[[], TrackingSettings], now: dt.datetime
+) -> dict[str, Any]:
+    """The case code, tracking page and a fresh single-use link for a complainant letter of a case.
+
+    Made at render time, in a transaction that commits before the mail leaves, so the link in a letter
+    always exists; a later attempt at the same letter replaces its link. Staff mails get none.
+    """
+    if row.template not in COMPLAINANT_TEMPLATES or row.case_id is None:
+        return {}
+    with db.transaction() as conn:
+        return credentials.letter_params(conn, tracking(), now, row.case_id, row.id)
+
+
+def _mail(row: _Claimed, from_addr: str, now: dt.datetime, extra: dict[str, Any] | None = None) -> Mail:
     params: Any = json.loads(row.params or "{}")
     if not isinstance(params, dict):
         raise ValueError(f"params must be a JSON object, got {type(params).__name__}")
     params.setdefault("contact", from_addr)
+    params.update(extra or {})
     rendered = render(row.template, row.language, params)
     created = row.created_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S")
     return Mail(
@@ -179,8 +197,20 @@ def send_due(
     *,
     max_attempts: int = MAX_ATTEMPTS,
     lease: dt.timedelta = LEASE,
+    tracking: TrackingSettings | None = None,
 ) -> int:
-    """Deliver up to `batch` due outbox rows; returns how many were sent. Never loses a row to a failure."""
+    """Deliver up to `batch` due outbox rows; returns how many were sent. Never loses a row to a failure.
+
+    `tracking` (the secret key and public address complainant letters need) defaults to the environment's,
+    read when the first complainant letter of the batch needs it.
+    """
+    settings: list[TrackingSettings] = [tracking] if tracking is not None else []
+
+    def tracking_settings() -> TrackingSettings:
+        if not settings:
+            settings.append(TrackingSettings.from_env())
+        return settings[0]
+
     now = clock.now()
     lease_until = now + lease
     rows = _claim(db, now, batch, lease_until)
@@ -195,7 +225,13 @@ def send_due(
                 _release(db, rows[index:], now, lease_until)
                 break
             try:
-                mail = _mail(row, transport.from_addr, clock.now())
+                extra = _tracking_params(db, row, tracking_settings, clock.now())
+            except Exception as exc:  # the database or the key is not there now: try again later
+                with db.transaction() as conn:
+                    _mark_failed(conn, row, clock.now(), _error_text(exc), max_attempts)
+                continue
+            try:
+                mail = _mail(row, transport.from_addr, clock.now(), extra)
             except (UnknownTemplate, ValueError, TypeError) as exc:  # the row itself is wrong: no retry helps
                 with db.transaction() as conn:
                     _mark_failed(conn, row, clock.now(), _error_text(exc), max_attempts, permanent=True)
@@ -234,11 +270,19 @@ def requeue_failed(db: Database, clock: Clock, ids: list[int] | None = None) -> 
 def outbox_job(service) -> Callable[[], None]:
     """The worker's periodic job: send what is due with the transport the environment configures."""
     transport = transport_from_env()
+    tracking = TrackingSettings.from_env()
     log.info("outbox sender delivers through %r", transport)
+    next_prune = [service.clock.now()]
 
     def job() -> None:
+        if service.clock.now() >= next_prune[0]:  # expired letter links open nothing: forget them hourly
+            next_prune[0] = service.clock.now() + PRUNE_LINKS_EVERY
+            try:
+                credentials.prune_links(service.db, service.clock)
+            except Exception:
+                log.exception("pruning expired letter links failed; the next hour tries again")
         try:
-            sent = send_due(service.db, service.clock, transport)
+            sent = send_due(service.db, service.clock, transport, tracking=tracking)
         except Exception:
             log.exception("outbox sender run failed; rows stay queued for the next run")
             return

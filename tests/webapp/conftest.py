@@ -13,6 +13,7 @@ import pytest
 from engine.identity import tokens as auth
 from tests.support.api import FIXTURES, INTAKE_FORM
 from tests.support.builders import deploy, make_user
+from tests.support.tracking import settings as tracking_settings
 from webapp import create_app
 
 
@@ -24,6 +25,7 @@ def app_config(db, clock, tmp_path) -> dict:
         "CLOCK": clock,
         "RATELIMIT_ENABLED": False,
         "REDRESSAL_ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+        "REDRESSAL_TRACKING": tracking_settings(),
     }
 
 

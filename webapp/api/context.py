@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from engine.cases.service import CaseService
+from engine.complaints.settings import TrackingSettings
 from engine.evidence.attachments import AttachmentPolicy
 from engine.idempotency.store import IdempotencyStore
 from engine.identity.tokens import TokenCache
@@ -24,6 +25,10 @@ def idempotency() -> IdempotencyStore:
 
 def attachment_policy() -> AttachmentPolicy:
     return current_app.extensions["redressal.attachments"]
+
+
+def tracking_settings() -> TrackingSettings:
+    return current_app.extensions["redressal.tracking"]
 
 
 def setting(name: str):

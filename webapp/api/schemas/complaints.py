@@ -111,6 +111,13 @@ class ComplaintCreated(ma.Schema):
     tracking_token = fields.String(
         required=True, metadata={"description": "send as X-Tracking-Token; shown only this once"}
     )
+    case_code = fields.String(
+        metadata={
+            "description": "the short code printed on every letter (with the reference, it opens the "
+            "tracking page); read it out to a complainant on the phone",
+            "example": "7K3Q-9D2X",
+        }
+    )
     status = fields.String(required=True)
 
 

@@ -15,7 +15,7 @@ from engine.core.errors import NotFound
 from engine.evidence import attachments
 from webapp.api import limits, security
 from webapp.api.blueprint import Blueprint
-from webapp.api.context import attachment_policy, service
+from webapp.api.context import attachment_policy, service, tracking_settings
 from webapp.api.downloads import FILE_RESPONSE, file_response
 from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
@@ -63,11 +63,18 @@ def submit_complaint(complaint: dict):
         def within(conn, created):
             record(conn, 201, _created.dump(created))
 
-        result = intake.submit(service(), complaint, caller, default_jurisdiction=jurisdiction, within=within)
+        result = intake.submit(
+            service(),
+            complaint,
+            caller,
+            default_jurisdiction=jurisdiction,
+            within=within,
+            settings=tracking_settings(),
+        )
         return 201, _created.dump(result)
 
     who = caller.username if caller else "public"
-    return run_once("complaints", who, action, secret_fields=("tracking_token",))
+    return run_once("complaints", who, action, secret_fields=("tracking_token", "case_code"))
 
 
 @blp.route("/track/<reference>", methods=["GET"])
