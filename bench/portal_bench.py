@@ -113,7 +113,7 @@ def main() -> None:
         )
         client = app.test_client()
         made = intake.submit(app.extensions["redressal"], COMPLAINT, None)
-        reference, code = made["reference"], made.get("case_code") or made["tracking_token"]
+        reference, code = made["reference"], made["case_code"]
         token = _CSRF.search(client.get("/track").get_data(as_text=True)).group(1)
         opened = client.post("/track", data={"reference": reference, "code": code, "csrf_token": token})
         client.get("/track/case")

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -115,6 +115,15 @@ def open_by_code(
     return row.id
 
 
+def reference_of(db: Database, case_id: int) -> str:
+    """The reference of a case opened by its code or a letter's link (the portal keeps it in the session)."""
+    with db.reading() as conn:
+        reference = conn.scalar(select(CASE.c.reference).where(CASE.c.id == case_id))
+    if reference is None:
+        raise NotFound(NOT_FOUND)
+    return reference
+
+
 def case_code(db: Database, clock, settings: TrackingSettings, case_id: int) -> str:
     """The case's code as printed (``ABCD-EFGH``), drawing its nonce if it has none yet."""
     with db.transaction() as conn:
@@ -198,7 +207,7 @@ def add_evidence(
     case_id: int,
     name: str | None,
     media_type: str | None,
-    stream: BinaryIO,
+    stream: IO[bytes],
 ) -> dict[str, Any]:
     """Store a file the complainant adds to their case, under the complainant's name (engine.evidence)."""
     return attachments.save(

@@ -73,3 +73,17 @@ def new_page(chromium) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Any, int]]:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it is sent: (collector, port)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.support.mail import Collector, free_port
+
+    collector, port = Collector(), free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield collector, port
+    controller.stop()

@@ -7,9 +7,9 @@ Cookies are Secure and HttpOnly; `REDRESSAL_COOKIE_SECURE=0` only for plain-HTTP
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
-import secrets
-from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -18,16 +18,16 @@ csrf = CSRFProtect()
 
 
 def _secret_key(app: Flask) -> str:
-    """$REDRESSAL_SECRET_KEY, else a key made once and kept in the instance folder (never in git)."""
-    configured = app.config.get("SECRET_KEY") or os.environ.get("REDRESSAL_SECRET_KEY")
-    if configured:
-        return configured
-    path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The session-signing key: SECRET_KEY when given, else derived from the platform's one secret key.
+
+    The engine's tracking settings hold that key ($REDRESSAL_SECRET_KEY, or a key file made once); the
+    session key is an HMAC of it for this one purpose, so a session cookie never signs with the key that
+    makes case codes.
+    """
+    if app.config.get("SECRET_KEY"):
+        return str(app.config["SECRET_KEY"])
+    secret = app.extensions["redressal.tracking"].secret_key
+    return hmac.new(secret, b"redressal web sessions", hashlib.sha256).hexdigest()
 
 
 def init(app: Flask) -> None:

@@ -3,9 +3,14 @@ decision (accepts, or rejects with reasons) or withdraws it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engine.complaints import intake, tracking
+from engine.complaints.settings import TrackingSettings
+from engine.letters.sender import send_due
+from engine.letters.transport import SmtpTransport
 from tests.support.browser import shoot
 
 pytestmark = pytest.mark.browser
@@ -23,7 +28,7 @@ def filed(desk, language: str = "en") -> tuple[str, str]:
         },
         None,
     )
-    return made["reference"], made.get("case_code") or made["tracking_token"]
+    return made["reference"], made["case_code"]
 
 
 def open_case(page, site: str, reference: str, code: str) -> None:
@@ -119,3 +124,28 @@ def decided(desk, reference: str) -> None:
     desk.complete(reference, "investigation")
     desk.complete(reference, "response")
     desk.complete(reference, "decision_letter")
+
+
+def test_a_letters_link_opens_the_complaint_once_and_the_letter_reads_on_the_page(site, new_page, desk, smtp):
+    reference, _code = filed(desk, "vi")
+    desk.complete(reference, "acknowledgement")
+    collector, port = smtp
+    transport = SmtpTransport("127.0.0.1", port, from_addr="Complaints <complaints@bank.example>", timeout=5)
+    assert send_due(desk.service.db, desk.clock, transport, tracking=TrackingSettings.from_env()) == 1
+    [mail] = collector.messages
+    [token] = re.findall(r"/track/open/([A-Za-z0-9_-]+)", mail.get_content())
+
+    page = new_page(locale="vi-VN")
+    page.goto(f"{site}/track/open/{token}")
+    assert page.url == f"{site}/track/case"  # the token is gone from the address
+    assert reference in page.inner_text("h1")
+    letter = page.locator("details.panel").first
+    letter.locator("summary").click()
+    assert reference in letter.locator(".letter").inner_text()
+    assert letter.locator(".letter").get_attribute("lang") == "vi"
+    shoot(page, "portal-tracked-case-letter-vi")
+
+    again = new_page(locale="vi-VN")
+    again.goto(f"{site}/track/open/{token}")
+    assert again.url == f"{site}/track"
+    assert again.locator(".notice--warning").is_visible()

@@ -13,14 +13,14 @@ from typing import Any
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engine.complaints import intake
+from engine.complaints import intake, tracking_view
 from engine.core.actors import COMPLAINANT
 from engine.core.errors import FormInvalid
 from engine.evidence import attachments
 from engine.task_forms.properties import STAFF_ONLY
 from engine.task_forms.translations import translate_form
 from webapp.api import limits
-from webapp.api.context import attachment_policy, service
+from webapp.api.context import attachment_policy, service, tracking_settings
 from webapp.pages.portal import blueprint
 from webapp.pages.portal import session as tracked
 from webapp.web import formjs, i18n
@@ -86,7 +86,7 @@ def complain():
                 tracked.remember(created["case_id"], created["reference"])
                 session[_DONE] = {
                     "reference": created["reference"],
-                    "code": created.get("case_code") or created["tracking_token"],
+                    "code": created["case_code"],
                 }
                 return redirect(url_for("portal.complaint_made"), code=303)
     translated = translate_form(definition, i18n.current())
@@ -144,6 +144,7 @@ def _submit(values: dict[str, Any], uploads: list[attachments.Upload]) -> dict[s
             None,
             default_jurisdiction=current_app.config["REDRESSAL_DEFAULT_JURISDICTION"],
             within=within,
+            settings=tracking_settings(),
         )
     except BaseException:
         for key in stored:
@@ -158,7 +159,5 @@ def complaint_made():
     current = tracked.current()
     if not isinstance(made, dict) or current is None or current.reference != made.get("reference"):
         return redirect(url_for("portal.how_to_complain"))
-    from engine.complaints import tracking
-
-    view = tracking.view(service(), current.reference)
+    view = tracking_view.read(service(), current.reference, settings=tracking_settings())
     return render_template("portal/complaint_made.html", made=made, view=view)

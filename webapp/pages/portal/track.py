@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine.complaints import tracking
-from engine.core.actors import COMPLAINANT
-from engine.core.errors import MessageNotExpected, NotFound
+from engine.complaints import credentials, tracking, tracking_view
+from engine.core.errors import FormInvalid, MessageNotExpected, NotFound, TooManyAttempts
 from engine.evidence import attachments
 from webapp.api import limits
-from webapp.api.context import attachment_policy, service
+from webapp.api.context import attachment_policy, service, tracking_settings
 from webapp.pages.portal import blueprint
 from webapp.pages.portal import session as tracked
 from webapp.pages.portal.complain import EVIDENCE
@@ -40,9 +39,18 @@ def track():
         if not typed["code"].strip():
             errors["code"] = [_("Enter the case code from your letter or email.")]
         if not errors:
-            reference = _normalised(typed["reference"])
+            rt = service()
             try:
-                case_id = tracking.verify(service().db, reference, typed["code"].strip())
+                case_id = tracking.open_by_code(
+                    rt.db, rt.clock, tracking_settings(), typed["reference"], typed["code"]
+                )
+            except TooManyAttempts:
+                errors["_form"] = [
+                    _(
+                        "Too many tries for this reference. Wait %(minutes)s minutes and try again.",
+                        minutes=int(tracking_settings().attempt_window.total_seconds() // 60),
+                    )
+                ]
             except NotFound:
                 errors["_form"] = [
                     _(
@@ -51,7 +59,7 @@ def track():
                     )
                 ]
             else:
-                tracked.remember(case_id, reference)
+                tracked.remember(case_id, tracking.reference_of(rt.db, case_id))
                 return redirect(url_for("portal.tracked_case"), code=303)
     body = render_template("portal/track.html", typed=typed, errors=errors)
     return body, (422 if errors else 200)
@@ -61,16 +69,21 @@ def track():
 @limits.limiter.limit(limits.public_limit)
 def open_link(token: str):
     """A letter's single-use link: exchanged for the session cookie, then the address no longer holds it."""
+    rt = service()
     try:
-        case_id, reference = tracking.redeem_link(service().db, service().clock, token)
+        case_id = credentials.redeem_link(rt.db, rt.clock, token)
     except NotFound:
         flash(
             _("This link has already been used or has expired. Enter your reference and case code instead."),
             "warning",
         )
         return redirect(url_for("portal.track"), code=303)
-    tracked.remember(case_id, reference)
+    tracked.remember(case_id, tracking.reference_of(rt.db, case_id))
     return redirect(url_for("portal.tracked_case"), code=303)
+
+
+def _view(reference: str) -> tracking_view.TrackingView:
+    return tracking_view.read(service(), reference, settings=tracking_settings())
 
 
 def _require_tracked() -> tracked.Tracked:
@@ -83,12 +96,7 @@ def _require_tracked() -> tracked.Tracked:
 @blueprint.get("/track/case")
 def tracked_case():
     current = _require_tracked()
-    view = tracking.view(service(), current.reference)
-    return render_template(
-        "portal/tracked_case.html",
-        view=view,
-        evidence=attachments.list_for_case(service().db, current.case_id),
-    )
+    return render_template("portal/tracked_case.html", view=_view(current.reference))
 
 
 @blueprint.post("/track/case/messages")
@@ -98,15 +106,10 @@ def send_message():
     text = request.form.get("text", "").strip()
     if kind not in ACTIONS:
         abort(400)
-    view = tracking.view(service(), current.reference)
     if not text and kind in ("information", "reject"):
         errors = {f"text-{kind}": [_("Write a few words before sending.")]}
         body = render_template(
-            "portal/tracked_case.html",
-            view=view,
-            errors=errors,
-            typed={kind: text},
-            evidence=attachments.list_for_case(service().db, current.case_id),
+            "portal/tracked_case.html", view=_view(current.reference), errors=errors, typed={kind: text}
         )
         return body, 422
     try:
@@ -135,8 +138,8 @@ def send_message():
 @blueprint.route("/track/case/withdraw", methods=["GET"])
 def confirm_withdraw():
     current = _require_tracked()
-    view = tracking.view(service(), current.reference)
-    if "withdraw" not in view["allowed_messages"]:
+    view = _view(current.reference)
+    if "withdraw" not in view.allowed_messages:
         return redirect(url_for("portal.tracked_case"))
     return render_template("portal/withdraw.html", view=view)
 
@@ -153,15 +156,8 @@ def add_evidence():
         name = attachments.clean_name(file.filename)
         policy = attachment_policy()
         try:
-            attachments.save(
-                service().db,
-                service().clock,
-                policy,
-                current.case_id,
-                file.filename,
-                file.mimetype,
-                file.stream,
-                COMPLAINANT.username,
+            tracking.add_evidence(
+                service(), policy, current.case_id, file.filename, file.mimetype, file.stream
             )
         except attachments.AttachmentTooLarge:
             problem = _(
@@ -169,7 +165,7 @@ def add_evidence():
                 name=name,
                 size=policy.max_bytes // (1024 * 1024),
             )
-        except (attachments.MediaTypeRefused, attachments.FormInvalid):
+        except (attachments.MediaTypeRefused, FormInvalid):
             problem = _(
                 "“%(name)s” is not a kind of file we accept (PDF, JPEG, PNG or plain text).", name=name
             )

@@ -12,9 +12,9 @@ COMPLAINT = {
 }
 
 
-def made(service) -> tuple[str, str]:
-    result = intake.submit(service, COMPLAINT, None)
-    return result["reference"], result.get("case_code") or result["tracking_token"]
+def made(app, service) -> tuple[str, str]:
+    result = intake.submit(service, COMPLAINT, None, settings=app.extensions["redressal.tracking"])
+    return result["reference"], result["case_code"]
 
 
 def open_case(client, reference: str, code: str):
@@ -22,8 +22,8 @@ def open_case(client, reference: str, code: str):
     return client.post("/track", data={"reference": reference, "code": code, "csrf_token": token})
 
 
-def test_a_wrong_code_and_an_unknown_reference_get_the_same_page(client, deployed):
-    reference, code = made(deployed)
+def test_a_wrong_code_and_an_unknown_reference_get_the_same_page(app, client, deployed):
+    reference, code = made(app, deployed)
     wrong = open_case(client, reference, "WRONGCODE")
     unknown = open_case(client, "CMP-2026-NOSUCH00", code)
     assert wrong.status_code == unknown.status_code == 422
@@ -38,7 +38,7 @@ def test_a_wrong_code_and_an_unknown_reference_get_the_same_page(client, deploye
 
 
 def test_the_case_travels_in_the_session_not_the_address(app, client, deployed):
-    reference, code = made(deployed)
+    reference, code = made(app, deployed)
     opened = open_case(client, reference.lower(), code)
     assert opened.status_code == 303 and opened.headers["Location"] == "/track/case"
     page = client.get("/track/case")
@@ -49,7 +49,7 @@ def test_the_case_travels_in_the_session_not_the_address(app, client, deployed):
 
 
 def test_an_idle_session_lapses(app, client, deployed, monkeypatch):
-    reference, code = made(deployed)
+    reference, code = made(app, deployed)
     open_case(client, reference, code)
     assert client.get("/track/case").status_code == 200
     import time as real_time
@@ -65,7 +65,7 @@ def test_opening_attempts_are_limited_per_address(app_config, deployed):
 
     app = create_app({**app_config, "RATELIMIT_ENABLED": True, "REDRESSAL_RATELIMIT_PUBLIC": "3 per minute"})
     client = app.test_client()
-    reference, _code = made(deployed)
+    reference, _code = made(app, deployed)
     statuses = [open_case(client, reference, "WRONGCODE").status_code for _ in range(4)]
     assert statuses == [422, 422, 422, 429]
     app.extensions["redressal"].db.dispose()
