@@ -7,7 +7,8 @@ RR := $(VENV)/bin/redressal
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 5000
 
-.PHONY: run test test-fast test-slow-path check typecheck install chromium db deploy demo-users bench lint format clean
+.PHONY: run test test-fast test-slow-path check typecheck install chromium db deploy demo-users bench lint format clean \
+	translations-extract translations-update
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +79,22 @@ typecheck: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The platform's own words (see Translations in README.md). The template has no header and no locations,
+# so a new string is a small diff; `update` keeps every translation, guesses none (no fuzzy matching), drops
+# what the sources no longer say and starts a catalogue for a language added to LOCALES. Flask compiles the
+# .po files to .mo at start.
+TRANSLATIONS := webapp/translations
+LOCALES := vi fa zh_Hans zh_Hant pl
+BABEL_EXTRACT := -F babel.cfg -k lazy_gettext -k _l --sort-by-file --no-location --omit-header
+translations-extract: install
+	$(VENV)/bin/pybabel extract $(BABEL_EXTRACT) -o $(TRANSLATIONS)/messages.pot .
+
+translations-update: install
+	@for locale in $(LOCALES); do \
+	  $(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$locale \
+	    --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --init-missing || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache .ruff_cache .mypy_cache
