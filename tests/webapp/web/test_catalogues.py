@@ -28,14 +28,14 @@ PLACEHOLDER = re.compile(r"%\(\w+\)s")
 # Simplified forms seen in the zh_Hans catalogue and Traditional forms seen in the zh_Hant one: a Traditional
 # sentence that kept a Simplified character (or the reverse) was converted or copied, not translated.
 SIMPLIFIED = (
-    "与两个为么书争产亲仅从们会关内写决凭击办务区协单参发号后员响国处备复头审对将尝并应开当录态择数无时显机"
-    "权来构标检满点状独现电码确种类纠约纯线经结给续编网联补认议记设访证诉译试话询该语误请读谁调谢负责费转较输"
-    "边过还这进选遗邮钟链错闭问间阅阶随页项题"
+    "与两个临为么书争产亲仅从们会关内写决凭击办务区协单参发号后员响国处备复够头审对将尝并应开当录态户择数"
+    "无时显机权来构标检欢满点状独现电码确种类纠约纯线终经结给续编网联补视计认议记设访证评诉译试话询该语误"
+    "说请读谁调谢负责费转较输边过运还这进选遗邮钟链错长闭问间阅阶随页项预题"
 )
 TRADITIONAL = (
-    "並併來個們傳僅內兩務區協參員問單嘗國審寫將對幾後從態憑應擇數於時書會構標機檔檢欄權決沒滿瀏為無爭狀獨現產"
-    "發確碼種約純結絡給經網編聯職臨與處號補裝裡視親覽記訴詢試話該認語誤誰調請謝證譯議讀負責費資蹤較輸轉辦這連"
-    "進過選遺還邊郵錄錯鐘閉開間閱關階隨電響頁項須頭題類顯麼點"
+    "並併來個們傳僅內兩務區協參員問單嘗國夠審寫將對幾後從態憑應擇數於時書會構標機檔檢欄權歡決沒滿瀏為無爭"
+    "狀獨現產發確碼種稱約純終結絡給經網編聯職臨與處號補裝裡視親覽計記訴評詢試話該認語誤說誰調請謝證譯議讀"
+    "負責費資蹤較輸轉辦這連週進運過選遺還邊郵錄錯鐘長閉開間閱關階隨電響頁項須預頭題類顯麼點"
 )
 ARABIC_YEH_KAF = "\u064a\u0643"  # Persian writes ی and ک; the Arabic letters look alike but search badly
 MI_WITHOUT_ZWNJ = re.compile(r"(?:^|\s)n?می ")  # "می توانید" where Persian joins with ZWNJ: "می‌توانید"
