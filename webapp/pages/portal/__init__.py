@@ -5,8 +5,7 @@ ISO 10002 clauses 4 and 7.1 ask that complaining be easy, visible and accessible
 
 from __future__ import annotations
 
-from flask import Blueprint
+from webapp.pages.portal import complain, how, track  # noqa: F401  (views register on the blueprint)
+from webapp.pages.portal.blueprint import blueprint
 
-blueprint = Blueprint("portal", __name__)
-
-from webapp.pages.portal import complain, how, track  # noqa: E402,F401  (views register on the blueprint)
+__all__ = ["blueprint"]

@@ -21,8 +21,8 @@ from engine.task_forms.properties import STAFF_ONLY
 from engine.task_forms.translations import translate_form
 from webapp.api import limits
 from webapp.api.context import attachment_policy, service, tracking_settings
-from webapp.pages.portal import blueprint
 from webapp.pages.portal import session as tracked
+from webapp.pages.portal.blueprint import blueprint
 from webapp.web import formjs, i18n
 from webapp.web.engine_messages import translated_errors
 

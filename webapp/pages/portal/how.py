@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from engine.complaints.how_to_complain import HowToComplain, Span, how_to_complain
-from webapp.pages.portal import blueprint
+from webapp.pages.portal.blueprint import blueprint
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from engine.core.errors import FormInvalid, MessageNotExpected, NotFound, TooMan
 from engine.evidence import attachments
 from webapp.api import limits
 from webapp.api.context import attachment_policy, service, tracking_settings
-from webapp.pages.portal import blueprint
 from webapp.pages.portal import session as tracked
+from webapp.pages.portal.blueprint import blueprint
 from webapp.pages.portal.complain import EVIDENCE
 
 # What the complainant may send from the page -> the label of its button and whether a reason is needed.

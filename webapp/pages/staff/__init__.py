@@ -6,8 +6,7 @@ does, so a page and the API never disagree about who may do what.
 
 from __future__ import annotations
 
-from flask import Blueprint
+from webapp.pages.staff import home, sign_in  # noqa: F401  (views register on the blueprint)
+from webapp.pages.staff.blueprint import blueprint
 
-blueprint = Blueprint("staff", __name__, url_prefix="/staff")
-
-from webapp.pages.staff import home, sign_in  # noqa: E402,F401  (views register on the blueprint)
+__all__ = ["blueprint"]

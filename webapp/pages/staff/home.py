@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from webapp.pages.staff import blueprint
+from webapp.pages.staff.blueprint import blueprint
 from webapp.pages.staff.session import actor, signed_in
 
 

@@ -11,7 +11,7 @@ from flask_login import login_user, logout_user
 from engine.identity.users import authenticate
 from webapp.api import limits
 from webapp.api.context import service
-from webapp.pages.staff import blueprint
+from webapp.pages.staff.blueprint import blueprint
 from webapp.pages.staff.session import StaffUser, signed_in
 
 
