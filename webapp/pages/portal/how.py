@@ -14,6 +14,7 @@ from flask_babel import ngettext
 
 from engine.complaints.how_to_complain import HowToComplain, Span, how_to_complain
 from webapp.pages.portal.blueprint import blueprint
+from webapp.web import i18n
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,20 @@ def span_words(span: Span | None) -> str:
     if span is None:
         return ""
     n = span.amount
+    shown = i18n.number(n)  # Persian digits on Persian pages
     if span.unit == "business_days":
-        return ngettext("%(num)s business day", "%(num)s business days", n)
+        return ngettext("%(num)s business day", "%(num)s business days", n, num=shown)
     if span.unit == "calendar_days":
-        return ngettext("%(num)s day", "%(num)s days", n)
+        return ngettext("%(num)s day", "%(num)s days", n, num=shown)
     if span.unit == "weeks":
-        return ngettext("%(num)s week", "%(num)s weeks", n)
+        return ngettext("%(num)s week", "%(num)s weeks", n, num=shown)
     if span.unit == "hours":
-        return ngettext("%(num)s hour", "%(num)s hours", n)
+        return ngettext("%(num)s hour", "%(num)s hours", n, num=shown)
     if span.unit == "months":
-        return ngettext("%(num)s month", "%(num)s months", n)
+        return ngettext("%(num)s month", "%(num)s months", n, num=shown)
     if span.unit == "years":
-        return ngettext("%(num)s year", "%(num)s years", n)
-    return ngettext("%(num)s minute", "%(num)s minutes", n)
+        return ngettext("%(num)s year", "%(num)s years", n, num=shown)
+    return ngettext("%(num)s minute", "%(num)s minutes", n, num=shown)
 
 
 def step_words(facts: HowToComplain) -> list[StepWords]:
