@@ -38,6 +38,9 @@ class Case(Base):
     parent_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
     open_children: Mapped[int] = mapped_column(Integer, default=0)  # linked cases still running
     summary: Mapped[str] = mapped_column(Text, default="{}")  # JSON: a few fields for lists and search
+    # The reference and the values of the summary and search fields, casefolded and joined, so that a search
+    # is one case-insensitive LIKE that behaves the same in every script on SQLite and PostgreSQL.
+    search_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -86,6 +89,26 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class InvolvedStaff(Base):
+    """A member of staff the complaint names as involved: they are never offered, and may not claim,
+    complete or be assigned, a task of the case (ISO 10002 clause 4, objectivity).
+
+    `source` is `complaint` when the complaint's `staff_involved` text named them at intake (see
+    engine.cases.involvement for the matching rule), `recorded` when a member of staff recorded it.
+    """
+
+    __tablename__ = "involved_staff"
+    __table_args__ = (UniqueConstraint("case_id", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(400), default="")
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 # The task inbox reads each group's ready tasks due-first, oldest-first, a page at a time: with this index
