@@ -71,6 +71,13 @@ class PendingEvent:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+def search_text(reference: str, values: list[Any]) -> str:
+    """What a case is found by: its reference and the given values, casefolded (`Ä` and `ä`, `ß` and `ss`
+    match in any script on either database, since both sides of the LIKE are folded in Python)."""
+    parts = [reference, *(str(v) for v in values if v not in (None, "") and not isinstance(v, dict | list))]
+    return "\n".join(parts).casefold()
+
+
 @dataclass
 class CaseWork:
     version: LoadedVersion
@@ -306,16 +313,18 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         work.salt_drawn = False
     if status in ("closed", "withdrawn") and status_before not in ("closed", "withdrawn"):
         values["closed_at"] = now
-    if work.version.summary_fields:
+    if work.version.summary_fields or work.version.search_fields:
         # Kept current on every save, so lists and filters read it without loading workflow states.
         data = sla.live_data(work)
-        values["summary"] = json.dumps(
-            {k: _lookup(data, k) for k in work.version.summary_fields}, default=str
-        )
+        summary = {k: _lookup(data, k) for k in work.version.summary_fields}
+        values["summary"] = json.dumps(summary, default=str)
+        searched = [*summary.values(), *(_lookup(data, k) for k in work.version.search_fields)]
+        values["search_text"] = search_text(work.reference, searched)
     if work.id is None:
         if work.parent_work is not None:
             work.parent_case_id = work.parent_work.id
         values.setdefault("summary", "{}")
+        values.setdefault("search_text", search_text(work.reference, []))
         values.update(
             reference=work.reference,
             process_version_id=work.version.id,
