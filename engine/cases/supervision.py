@@ -28,7 +28,7 @@ from engine.cases.involvement import involved_clause
 from engine.cases.read_models import DeadlineAlert, Reassignment, Workload
 from engine.cases.store import CASE, TASK
 from engine.cases.tables import AuditEvent
-from engine.core.actors import Actor
+from engine.core.actors import DEFAULT_GROUP, Actor
 from engine.core.errors import ConflictError, FormInvalid, NotFound, TaskNotReady
 from engine.deadlines.tables import CaseDeadline
 
@@ -195,10 +195,7 @@ def workload(service, actor: Actor, groups: frozenset[str] | None = None) -> dic
     held = func.sum(case((TASK.c.assignee.is_not(None), 1), else_=0))
     scope: list[Any] = [group_condition(groups)] if groups is not None else []
     by_group = (
-        select(func.coalesce(TASK.c.group_id, "handlers").label("key"), func.count(), late, held)
-        .where(*scope)
-        .group_by(func.coalesce(TASK.c.group_id, "handlers"))
-        .order_by(func.coalesce(TASK.c.group_id, "handlers"))
+        select(TASK.c.group_id.label("key"), func.count(), late, held).where(*scope).group_by(TASK.c.group_id)
     )
     by_user = (
         select(TASK.c.assignee.label("key"), func.count(), late, held)
@@ -209,9 +206,14 @@ def workload(service, actor: Actor, groups: frozenset[str] | None = None) -> dic
     with service.db.reading() as conn:
         groups_rows = conn.execute(by_group).all()
         user_rows = conn.execute(by_user).all()
+    per_group: dict[str, list[int]] = {}
+    for r in groups_rows:  # lane-less rows written before the default group was stored count as its own
+        counts = per_group.setdefault(r[0] or DEFAULT_GROUP, [0, 0, 0])
+        for n, value in enumerate(r[1:]):
+            counts[n] += int(value or 0)
     return {
         "handlers": [Workload(r[0], r[1], int(r[2] or 0), int(r[3] or 0)) for r in user_rows],
-        "groups": [Workload(r[0], r[1], int(r[2] or 0), int(r[3] or 0)) for r in groups_rows],
+        "groups": [Workload(key, *per_group[key]) for key in sorted(per_group)],
     }
 
 
