@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -45,3 +45,15 @@ class CaseDeadline(Base):
     calendar_version: Mapped[str | None] = mapped_column(String(40))
     met_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+# The inbox derives a task's due time from its case's earliest deadline not yet met, per task
+# (engine.cases.inbox.next_deadline): with this index that minimum is the first entry of a short range.
+_DEADLINE = CaseDeadline.__table__
+Index(
+    "ix_case_deadline_open",
+    _DEADLINE.c.case_id,
+    _DEADLINE.c.due_at,
+    sqlite_where=_DEADLINE.c.met_at.is_(None),
+    postgresql_where=_DEADLINE.c.met_at.is_(None),
+)

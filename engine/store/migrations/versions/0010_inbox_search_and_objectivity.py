@@ -1,4 +1,5 @@
-"""inbox: a casefolded search text on each case; staff named as involved in a complaint (objectivity)
+"""inbox: a casefolded search text on each case; staff named as involved in a complaint (objectivity);
+an index of the deadlines not yet met, by case and due time (the inbox's due times)
 
 `case.search_text` is filled from the reference and the summary fields already on the row; the process's
 search-only fields (`search_fields`, the complaint's description) join it the next time each case is saved.
@@ -47,6 +48,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("involved_staff", schema=None) as batch_op:
         batch_op.create_index("ix_involved_staff_username", ["username"], unique=False)
+    open_only = sa.text("met_at IS NULL")
+    op.create_index(
+        "ix_case_deadline_open",
+        "case_deadline",
+        ["case_id", "due_at"],
+        sqlite_where=open_only,
+        postgresql_where=open_only,
+    )
     case = sa.table(
         "case", sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("summary", sa.Text),
         sa.column("search_text", sa.Text),
@@ -60,6 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_deadline_open", table_name="case_deadline")
     with op.batch_alter_table("involved_staff", schema=None) as batch_op:
         batch_op.drop_index("ix_involved_staff_username")
     op.drop_table("involved_staff")
