@@ -47,13 +47,15 @@ class CaseDeadline(Base):
     breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
-# The inbox derives a task's due time from its case's earliest deadline not yet met, per task
-# (engine.cases.inbox.next_deadline): with this index that minimum is the first entry of a short range.
+# The inbox dates a task by its case's earliest deadline not yet met (engine.cases.inbox): it reads the
+# open deadlines in due order (`_open_due`) and checks each is its case's first (`_open`, a short range).
 _DEADLINE = CaseDeadline.__table__
+_OPEN = _DEADLINE.c.met_at.is_(None)
 Index(
     "ix_case_deadline_open",
     _DEADLINE.c.case_id,
     _DEADLINE.c.due_at,
-    sqlite_where=_DEADLINE.c.met_at.is_(None),
-    postgresql_where=_DEADLINE.c.met_at.is_(None),
+    sqlite_where=_OPEN,
+    postgresql_where=_OPEN,
 )
+Index("ix_case_deadline_open_due", _DEADLINE.c.due_at, sqlite_where=_OPEN, postgresql_where=_OPEN)

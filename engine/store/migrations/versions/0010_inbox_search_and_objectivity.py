@@ -56,6 +56,13 @@ def upgrade() -> None:
         sqlite_where=open_only,
         postgresql_where=open_only,
     )
+    op.create_index(
+        "ix_case_deadline_open_due",
+        "case_deadline",
+        ["due_at"],
+        sqlite_where=open_only,
+        postgresql_where=open_only,
+    )
     case = sa.table(
         "case", sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("summary", sa.Text),
         sa.column("search_text", sa.Text),
@@ -69,6 +76,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_deadline_open_due", table_name="case_deadline")
     op.drop_index("ix_case_deadline_open", table_name="case_deadline")
     with op.batch_alter_table("involved_staff", schema=None) as batch_op:
         batch_op.drop_index("ix_involved_staff_username")
