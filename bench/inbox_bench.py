@@ -86,7 +86,12 @@ def templates(service: CaseService, count: int) -> None:
     rnd = random.Random(7)
     for n in range(count):
         data = {
-            "complainant": {"name": rnd.choice(NAMES), "email": f"c{n}@example.org", "language": "en"},
+            # One complainant per template: a name then occurs in cases/templates cases (500 at 100,000).
+            "complainant": {
+                "name": f"{NAMES[n % len(NAMES)]} {n}",
+                "email": f"c{n}@example.org",
+                "language": "en",
+            },
             "subject": f"{rnd.choice(SUBJECTS)} #{n}",
             "description": f"Complaint number {n}: {rnd.choice(SUBJECTS).lower()} and more words.",
             "category": "fees_and_charges",
@@ -205,7 +210,9 @@ def main() -> None:
         "filter_overdue_stage": timed(
             lambda: inbox(service, hana, InboxFilters(overdue=True, stage="assessment")), args.runs
         ),
-        "search_name": timed(lambda: inbox(service, hana, InboxFilters(search="łukasz")), args.runs),
+        "search_name": timed(
+            lambda: inbox(service, hana, InboxFilters(search="ŁUKASZ NOWAK 100")), args.runs
+        ),
         "search_reference": timed(
             lambda: inbox(service, hana, InboxFilters(search=f"CMP-2026-{args.cases // 2:08d}")), args.runs
         ),

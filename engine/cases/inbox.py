@@ -31,7 +31,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, cast, exists, func, not_, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from engine.cases.involvement import INVOLVED
 from engine.cases.read_models import InboxItem, InboxPage
@@ -136,10 +149,15 @@ def inbox(
     now = service.clock.now()
     me = actor.username
     mine = TASK.c.assignee == me
-    conds: list[ColumnElement[bool]] = [
-        group_condition(groups),
-        mine if filters.mine else or_(TASK.c.assignee.is_(None), mine),
-    ]
+    if filters.mine:
+        holder = mine
+    elif service.db.is_sqlite:
+        # As in engine.cases.queries.task_page: wrapped in a function the condition cannot use the assignee
+        # index, so SQLite keeps to the inbox index's order instead of reading a group and sorting it.
+        holder = func.coalesce(TASK.c.assignee, "").in_([literal(""), literal(me)])
+    else:
+        holder = or_(TASK.c.assignee.is_(None), mine)
+    conds: list[ColumnElement[bool]] = [group_condition(groups), holder]
     involved = select(INVOLVED.c.case_id).where(INVOLVED.c.username == me)
     case_conds = [
         column == value
@@ -191,13 +209,20 @@ def inbox(
         own.where(*late_own).order_by(TASK.c.due_at, TASK.c.created_at, TASK.c.id).limit(want),
         by_deadline.where(*late_deadline).order_by(dated.c.due_at, TASK.c.created_at, TASK.c.id).limit(want),
     ]
-    undated_branch = undated.order_by(TASK.c.created_at, TASK.c.id).limit(want)
+    # Undated tasks group by group, in the order of `ix_task_inbox` (group, due time, creation): each group's
+    # oldest are read from the index and the scan stops at the page's end, as in the task list of the API.
+    undated_branches = [
+        undated.where(TASK.c.group_id.is_(None) if group is None else TASK.c.group_id == group)
+        .order_by(TASK.c.group_id, TASK.c.due_at, TASK.c.created_at, TASK.c.id)
+        .limit(want)
+        for group in [*sorted(groups), *([None] if DEFAULT_GROUP in groups else [])]
+    ]
     with service.db.reading() as conn:
         rows = conn.execute(_page(dated_branches, page, page_size)).all()
         if len(rows) < page_size and filters.overdue is not True:
             # The dated tasks end on this page: the undated ones follow them (finding those means looking
             # at every task of the queue, so it is done only when a page gets that far).
-            rows = conn.execute(_page([*dated_branches, undated_branch], page, page_size)).all()
+            rows = conn.execute(_page([*dated_branches, *undated_branches], page, page_size)).all()
         total = conn.scalar(_count(scoped, involved, filters.overdue, now)) or 0
     return InboxPage([_item(r, now) for r in rows], total, page, page_size)
 
