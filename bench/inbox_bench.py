@@ -2,12 +2,12 @@
 
 Seeding: `--templates` complaints (default 200) are filed through the engine on the real processes
 (`CaseService.start_case`, intake data varied: names in several scripts, subjects, descriptions,
-jurisdictions), a share of them acknowledged so that stages differ. Their rows (case, task, deadline
-records) are then copied in bulk, 5,000 rows per INSERT batch, with fresh ids, references and task ids, the
-search text rewritten for the new reference, and the times shifted so that due times spread over about a
-month around now (some overdue, some not). The copies keep the template's workflow state bytes, so rows are
-as wide as real ones; only the audit trail is left out (the inbox never reads it). That makes 100,000 cases
-take about a minute instead of hours through the engine.
+jurisdictions), a share of them acknowledged so that stages differ. Their rows (case, search text, task,
+deadline records) are then copied in bulk, 5,000 rows per INSERT batch, with fresh ids, references and
+task ids, the search text rewritten for the new reference, and the times shifted so that due times spread
+over about a month around now (some overdue, some not). The copies keep the template's workflow state
+bytes, so rows are as wide as real ones; only the audit trail is left out (the inbox never reads it). That
+makes 100,000 cases take a minute or two instead of hours through the engine.
 
 `--open-share` (default 1.0) is the share of copies that keep their open task: 1.0 is the worst case for an
 inbox (every case open and in the handler's group); real databases hold mostly closed cases.
@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE.parent))
 from engine.cases.inbox import InboxFilters, inbox  # noqa: E402
 from engine.cases.service import CaseService  # noqa: E402
 from engine.cases.store import CASE, TASK  # noqa: E402
+from engine.cases.tables import CaseSearch  # noqa: E402
 from engine.core.clock import FixedClock  # noqa: E402
 from engine.deadlines.tables import CaseDeadline  # noqa: E402
 from engine.identity.users import add_user, load_actor  # noqa: E402
@@ -47,6 +48,7 @@ from engine.tables import Base  # noqa: E402
 
 ROOT = HERE.parent
 DEADLINE = CaseDeadline.__table__
+SEARCH = CaseSearch.__table__
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 NAMES = [
     "Ada Lovelace",
@@ -121,6 +123,7 @@ def copy(db: Database, cases: int, open_share: float, batch: int = 5000) -> None
         task_rows = {}
         for r in conn.execute(select(TASK)):
             task_rows.setdefault(r.case_id, []).append(dict(r._mapping))
+        search_rows = {r.case_id: r.text for r in conn.execute(select(SEARCH))}
         deadline_rows = {}
         for r in conn.execute(select(DEADLINE)):
             deadline_rows.setdefault(r.case_id, []).append(dict(r._mapping))
@@ -129,14 +132,19 @@ def copy(db: Database, cases: int, open_share: float, batch: int = 5000) -> None
     rnd = random.Random(11)
     todo = cases - len(case_rows)
     while todo > 0:
-        new_cases, new_tasks, new_deadlines = [], [], []
+        new_cases, new_tasks, new_deadlines, new_search = [], [], [], []
         for _ in range(min(batch, todo)):
             source = case_rows[rnd.randrange(len(case_rows))]
             shift = dt.timedelta(minutes=rnd.randrange(-30 * 24 * 60, 5 * 24 * 60))
             reference = f"CMP-2026-{next_id:08d}"
             row = dict(source, id=next_id, reference=reference)
-            row["search_text"] = (source["search_text"] or "").replace(
-                source["reference"].casefold(), reference.casefold()
+            new_search.append(
+                {
+                    "case_id": next_id,
+                    "text": search_rows[source["id"]].replace(
+                        source["reference"].casefold(), reference.casefold()
+                    ),
+                }
             )
             row["created_at"] = source["created_at"] + shift
             row["updated_at"] = source["updated_at"] + shift
@@ -152,6 +160,7 @@ def copy(db: Database, cases: int, open_share: float, batch: int = 5000) -> None
             next_id += 1
         with db.engine.begin() as conn:
             conn.execute(insert(CASE), new_cases)
+            conn.execute(insert(SEARCH), new_search)
             if new_tasks:
                 conn.execute(insert(TASK), new_tasks)
             if new_deadlines:

@@ -18,7 +18,7 @@ deadline met, a case's profile changed, time passing the due moment), so a curso
 not exist in the next state of the list; and the pages show "page 3 of 12", which needs the total anyway.
 People work the first pages of an inbox, where an offset costs a few rows more per branch.
 
-**Search** matches the case's `search_text` (its reference, summary fields and search-only fields such as
+**Search** matches the case's `case_search` row (its reference, summary fields and search-only fields such as
 the complaint's description, casefolded when the case is saved) against the casefolded words: the same
 case-insensitive result in every script on SQLite and PostgreSQL, with no per-database collation.
 """
@@ -49,11 +49,13 @@ from sqlalchemy import (
 from engine.cases.involvement import INVOLVED
 from engine.cases.read_models import InboxItem, InboxPage
 from engine.cases.store import CASE, TASK
+from engine.cases.tables import CaseSearch
 from engine.core.actors import DEFAULT_GROUP, Actor
 from engine.deadlines.tables import CaseDeadline
 from engine.store.types import UTCDateTime
 
 DEADLINE = CaseDeadline.__table__
+SEARCH = CaseSearch.__table__
 MAX_PAGE_SIZE = 200
 # A typed NULL for the union's time columns (PostgreSQL takes a bare NULL for text).
 _NO_TIME = cast(null(), UTCDateTime())
@@ -169,8 +171,7 @@ def inbox(
         )
         if value
     ]
-    if filters.search and filters.search.strip():
-        case_conds.append(CASE.c.search_text.like(like_pattern(filters.search), escape="\\"))
+    search = filters.search.strip() if filters.search else ""
 
     def scoped(query: Select, offered: bool = True) -> Select:
         """The query narrowed to the tasks in view; `offered`: without those the person is kept from."""
@@ -179,6 +180,10 @@ def inbox(
             query = query.where(TASK.c.case_id.not_in(involved))
         if case_conds:
             query = query.join(CASE, CASE.c.id == TASK.c.case_id).where(*case_conds)
+        if search:
+            query = query.join(SEARCH, SEARCH.c.case_id == TASK.c.case_id).where(
+                SEARCH.c.text.like(like_pattern(search), escape="\\")
+            )
         return query
 
     want = page * page_size

@@ -23,7 +23,7 @@ from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.cases.audit import GENESIS, event_hash, new_salt
 from engine.cases.audit import personal as audit_personal
 from engine.cases.references import new_reference
-from engine.cases.tables import AuditEvent, Case, Task
+from engine.cases.tables import AuditEvent, Case, CaseSearch, Task
 from engine.core.clock import Clock
 from engine.core.errors import ConflictError, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
@@ -234,6 +234,9 @@ _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
 _INSERT_CASE_WITH_ID = insert(CASE)
 _INSERT_OUTBOX = insert(Outbox.__table__)
+_SEARCH = CaseSearch.__table__
+_INSERT_SEARCH = insert(_SEARCH)
+_UPDATE_SEARCH = update(_SEARCH).where(_SEARCH.c.case_id == bindparam("b_id"))
 _ENDED = ("closed", "withdrawn")
 
 
@@ -319,12 +322,13 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         summary = {k: _lookup(data, k) for k in work.version.summary_fields}
         values["summary"] = json.dumps(summary, default=str)
         searched = [*summary.values(), *(_lookup(data, k) for k in work.version.search_fields)]
-        values["search_text"] = search_text(work.reference, searched)
+        found_by: str | None = search_text(work.reference, searched)
+    else:
+        found_by = search_text(work.reference, []) if work.id is None else None
     if work.id is None:
         if work.parent_work is not None:
             work.parent_case_id = work.parent_work.id
         values.setdefault("summary", "{}")
-        values.setdefault("search_text", search_text(work.reference, []))
         values.update(
             reference=work.reference,
             process_version_id=work.version.id,
@@ -348,6 +352,10 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             ),
             conflict_keys=RACE_KEYS,
         )
+    if found_by is not None:
+        # A new case's row; then kept current by processes that keep summary or search fields.
+        statement = _INSERT_SEARCH if is_new else _UPDATE_SEARCH
+        batch.queue(conn, statement, {"case_id" if is_new else "b_id": work.id, "text": found_by})
     _write_tasks(conn, work, tasks, timers, now)
     resumed = work.pause_ended
     _write_timers(conn, work, timers, now, profiles, tasks)

@@ -1,8 +1,8 @@
-"""inbox: a casefolded search text on each case; staff named as involved in a complaint (objectivity);
-an index of the deadlines not yet met, by case and due time (the inbox's due times)
+"""inbox: a casefolded search text per case (`case_search`); staff named as involved in a complaint
+(objectivity); indexes of the deadlines not yet met (the inbox's due times)
 
-`case.search_text` is filled from the reference and the summary fields already on the row; the process's
-search-only fields (`search_fields`, the complaint's description) join it the next time each case is saved.
+`case_search` is filled from each case's reference and the summary fields already on its row; the process's
+search-only fields (`search_fields`, the complaint's description) join it the next time the case is saved.
 
 Revision ID: 0010
 Revises: 0009
@@ -31,8 +31,13 @@ def _words(reference, summary):
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=True))
+    op.create_table(
+        "case_search",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["case.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("case_id"),
+    )
     op.create_table(
         "involved_staff",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -64,15 +69,16 @@ def upgrade() -> None:
         postgresql_where=open_only,
     )
     case = sa.table(
-        "case", sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("summary", sa.Text),
-        sa.column("search_text", sa.Text),
+        "case", sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("summary", sa.Text)
     )
+    search = sa.table("case_search", sa.column("case_id", sa.Integer), sa.column("text", sa.Text))
     conn = op.get_bind()
     rows = conn.execute(sa.select(case.c.id, case.c.reference, case.c.summary)).all()
-    update = case.update().where(case.c.id == sa.bindparam("b_id")).values(search_text=sa.bindparam("b_text"))
     for start in range(0, len(rows), 1000):
         chunk = rows[start : start + 1000]
-        conn.execute(update, [{"b_id": r.id, "b_text": _words(r.reference, r.summary)} for r in chunk])
+        conn.execute(
+            sa.insert(search), [{"case_id": r.id, "text": _words(r.reference, r.summary)} for r in chunk]
+        )
 
 
 def downgrade() -> None:
@@ -81,5 +87,4 @@ def downgrade() -> None:
     with op.batch_alter_table("involved_staff", schema=None) as batch_op:
         batch_op.drop_index("ix_involved_staff_username")
     op.drop_table("involved_staff")
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.drop_column("search_text")
+    op.drop_table("case_search")
