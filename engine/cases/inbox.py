@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ from engine.store.types import UTCDateTime
 DEADLINE = CaseDeadline.__table__
 SEARCH = CaseSearch.__table__
 MAX_PAGE_SIZE = 200
+# A whole case reference (engine.cases.references: prefix, year, eight characters), in any case.
+WHOLE_REFERENCE = re.compile(r"[A-Za-z]{2,10}-\d{4}-[0-9A-Za-z]{8}")
 # A typed NULL for the union's time columns (PostgreSQL takes a bare NULL for text).
 _NO_TIME = cast(null(), UTCDateTime())
 
@@ -172,6 +175,10 @@ def inbox(
         if value
     ]
     search = filters.search.strip() if filters.search else ""
+    if WHOLE_REFERENCE.fullmatch(search):
+        # A whole reference, as read off a letter: one lookup in the unique index, not a search.
+        case_conds.append(CASE.c.reference == search.upper())
+        search = ""
 
     def scoped(query: Select, offered: bool = True) -> Select:
         """The query narrowed to the tasks in view; `offered`: without those the person is kept from."""

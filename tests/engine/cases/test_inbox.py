@@ -100,6 +100,8 @@ def test_search_by_reference_and_wildcards_are_plain_text(desk, three):
     assert [
         i.reference for i in inbox(desk.service, desk.handler, InboxFilters(search=ref.lower())).items
     ] == [ref]
+    partial = inbox(desk.service, desk.handler, InboxFilters(search=ref[-6:].lower()))  # a part: searched
+    assert [i.reference for i in partial.items] == [ref]
     assert inbox(desk.service, desk.handler, InboxFilters(search="%")).total == 0
     # As a wildcard `_` would find "Fee charged twice".
     assert inbox(desk.service, desk.handler, InboxFilters(search="fee_charged")).total == 0
