@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import Enum
 
 from engine.core.actors import CASEWORK_ROLES, DEFAULT_GROUP, Actor
-from engine.core.errors import PermissionDenied
+from engine.core.errors import FormInvalid, PermissionDenied
 from engine.disputes import providers
 from engine.identity.tokens import Unauthenticated
 from engine.store.db import Database
@@ -44,6 +44,8 @@ class Action(Enum):
     LOG_COMPLAINT = "log complaints for complainants"
     MANAGE_INCIDENTS = "retry or dismiss incidents"
     EXTEND_DEADLINES = "extend a case's deadline"
+    SUPERVISE = "supervise queues (reassign, send back, breaches, workload, objectivity)"
+    RECORD_INVOLVEMENT = "record a member of staff as involved in a complaint"
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -61,7 +63,14 @@ ALLOWED: dict[Action, frozenset[str]] = {
     # A decision with a reason, by people who handle complaints (not integrations); a second approver, where
     # the profile needs one, is a supervisor (engine.deadlines.extend).
     Action.EXTEND_DEADLINES: frozenset({"handler", "supervisor", "admin"}),
+    Action.SUPERVISE: SUPERVISORS,
+    # Whoever works cases may say a colleague is involved; taking it back is a supervisor's (SUPERVISE).
+    Action.RECORD_INVOLVEMENT: CASEWORK_ROLES,
 }
+
+# Why a task is kept from someone named in its complaint (ISO 10002 clause 4, objectivity): shown to
+# supervisors beside the task, and in the refusal the person gets.
+INVOLVED_REASON = "named as involved in the complaint"
 
 
 def allows(actor: Actor | None, action: Action) -> bool:
@@ -101,8 +110,9 @@ def require_message(actor: Actor, name: str) -> None:
         raise PermissionDenied(f"providers may send only {PROVIDER_MESSAGE_PREFIX}* messages")
 
 
-def require_task(actor: Actor, group_id: str | None) -> None:
-    """Who may claim or complete a task: a handler, supervisor or admin who is a member of the task's group.
+def require_task(actor: Actor, group_id: str | None, *, involved: bool = False) -> None:
+    """Who may claim or complete a task: a handler, supervisor or admin who is a member of the task's group,
+    and whom the complaint does not name as involved (`involved`: engine.cases.involvement decides it).
 
     Read-only roles never do casework, whatever groups they are in; a task drawn in no lane belongs to the
     named default group (DEFAULT_GROUP, `handlers`), never to everyone.
@@ -112,3 +122,25 @@ def require_task(actor: Actor, group_id: str | None) -> None:
         raise PermissionDenied(
             f"only members of the group '{group_id or DEFAULT_GROUP}' may work on this task"
         )
+    if involved and not actor.is_system:
+        raise PermissionDenied(
+            f"you are {INVOLVED_REASON}, so you may not work on its tasks (ISO 10002 objectivity)"
+        )
+
+
+def objectivity_reason(involved: bool) -> str | None:
+    """Why a person is kept from a case's tasks, or None: the one wording pages, API and refusals use."""
+    return INVOLVED_REASON if involved else None
+
+
+def may_be_offered(actor: Actor, group_id: str | None, *, involved: bool) -> bool:
+    """Whether a task is offered to `actor` (shown in their inbox, given to them): the same rule as
+    `require_task`, as a yes or no. The inbox query applies it in SQL (engine.cases.inbox)."""
+    return actor.in_group(group_id) and not (involved and not actor.is_system)
+
+
+def require_assignee(username: str, *, involved: bool) -> None:
+    """A supervisor may not give a task to someone the complaint names as involved (a field error, like
+    any other unsuitable assignee)."""
+    if involved:
+        raise FormInvalid({"assignee": [f"{username} is {INVOLVED_REASON}; give the task to someone else."]})

@@ -60,3 +60,101 @@ class CaseItem:
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A task in a handler's inbox: when it is due, how long is left, and the case facts the row shows.
+
+    `due_at` is the task's own due time or, when it has none, the earliest deadline of its case not yet met
+    (`due_source` says which: `task`, `deadline` or None when neither); `seconds_left` is negative once
+    overdue, None without a due time.
+    """
+
+    id: str
+    name: str
+    bpmn_id: str
+    form_id: str | None
+    group_id: str | None
+    assignee: str | None
+    created_at: dt.datetime
+    due_at: dt.datetime | None
+    due_source: str | None
+    seconds_left: float | None
+    overdue: bool
+    reference: str
+    status: str
+    stage: str | None
+    process_id: str
+    sla_profile: str | None
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    """One page of an inbox and the number of tasks on all pages."""
+
+    items: list[InboxItem]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Involvement:
+    """A member of staff kept from a case's tasks, and why (ISO 10002 objectivity)."""
+
+    reference: str
+    username: str
+    display_name: str
+    source: str  # `complaint`: named in the complaint's text at intake; `recorded`: recorded by staff
+    note: str
+    recorded_by: str
+    recorded_at: dt.datetime
+    reason: str  # the policy's wording: "named as involved in the complaint"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineAlert:
+    """A deadline of an open case that is past due (`breached`) or close to it (`near`), with who holds
+    the case's work: one row per deadline and open task (a case without tasks shows one row without)."""
+
+    reference: str
+    process_id: str
+    status: str
+    stage: str | None
+    deadline: str
+    due_at: dt.datetime
+    regulatory: bool
+    state: str  # `breached` or `near`
+    seconds_left: float
+    task_id: str | None
+    task_name: str | None
+    group_id: str | None
+    assignee: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """Open tasks of one handler (`username`) or one group's queue (`group_id`): how many, how many past
+    due (the task's due time or its case's earliest open deadline), how many held by someone."""
+
+    key: str
+    open: int
+    overdue: int
+    claimed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reassignment:
+    """A task given to someone by a supervisor, or sent back, from the audit trail."""
+
+    reference: str
+    task_id: str | None
+    element: str | None
+    action: str  # `assign` or `send_back`
+    actor: str
+    at: dt.datetime
+    from_user: str | None
+    to_user: str | None
+    reason: str

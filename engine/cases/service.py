@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from engine.access import policy as access
 from engine.bpmn import workflow as wfx
 from engine.bpmn.serialization import TYPE_KEY, misread_keys
-from engine.cases import routing
+from engine.cases import involvement, routing
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER, CaseStore, CaseWork, save
 from engine.core.actors import CASEWORK_ROLES, DEFAULT_GROUP, SYSTEM, Actor
 from engine.core.clock import Clock, SystemClock
@@ -50,6 +50,8 @@ _SELECT_TASK = (
         TASK.c.assignee,
         TASK.c.form_id,
         TASK.c.bpmn_id.label("task_bpmn_id"),
+        # Whether the complaint names the caller as involved (objectivity): read with the task, not after.
+        involvement.involved_clause(CASE.c.id, bindparam("username")).label("involved"),
     )
     .join(TASK, TASK.c.case_id == CASE.c.id)
     .where(TASK.c.id == bindparam("task_id"))
@@ -224,7 +226,27 @@ class CaseService:
         with self.store.running(work):
             wfx.run(work.wf)
         work.record(actor.username, "start", personal=clean)
+        named = clean.get(involvement.FIELD)
+        if isinstance(named, str) and named.strip():
+            within = self._with_involved(work, named, actor, within)
         return self.commit([work], within)
+
+    def _with_involved(self, work: CaseWork, text: str, actor: Actor, within: Within | None) -> Within:
+        """The staff the complaint names (engine.cases.involvement) are recorded with the new case, in its
+        transaction, and its audit trail says who they are."""
+        with self.db.reading() as conn:
+            named = involvement.match(conn, text)
+        if named:
+            work.record(actor.username, "involvement_recorded", usernames=named, source="complaint")
+
+        def both(conn: Connection, case_id: int, result: CaseResult) -> None:
+            involvement.record_in(
+                conn, case_id, named, involvement.FROM_COMPLAINT, actor.username, self.clock.now()
+            )
+            if within is not None:
+                within(conn, case_id, result)
+
+        return both
 
     # --- the unit of work --------------------------------------------------------------------------------
 
@@ -249,9 +271,10 @@ class CaseService:
                 raise _ReferenceTaken() from exc
             raise
 
-    def read_task(self, task_id: str):
+    def read_task(self, task_id: str, username: str = ""):
+        """The task row with its case row (and whether `username` is named as involved), and the case."""
         with self.db.reading() as conn:
-            row = hot.first(conn, _SELECT_TASK, {"task_id": task_id})
+            row = hot.first(conn, _SELECT_TASK, {"task_id": task_id, "username": username})
             if row is None:
                 raise TaskNotReady(f"task {task_id} is not waiting for work (done, cancelled or unknown)")
             return row, self.store.load(conn, row)
@@ -264,8 +287,8 @@ class CaseService:
 
         `within(conn, case_id, result)` runs inside the same transaction (an idempotency record, say).
         """
-        row, work = self.read_task(task_id)
-        access.require_task(actor, row.group_id)
+        row, work = self.read_task(task_id, actor.username)
+        access.require_task(actor, row.group_id, involved=row.involved)
         if row.assignee and row.assignee != actor.username:
             raise ConflictError(f"this task is held by {row.assignee}")
         task = wfx.find_task(work.wf, task_id)
@@ -303,9 +326,9 @@ class CaseService:
     def _set_assignee(
         self, task_id: str, actor: Actor, assignee: str | None, action: str, reason: str = ""
     ) -> CaseResult:
-        row, work = self.read_task(task_id)
+        row, work = self.read_task(task_id, assignee or actor.username)
         if action == "claim":
-            access.require_task(actor, row.group_id)
+            access.require_task(actor, row.group_id, involved=row.involved)
             if row.assignee == actor.username:
                 return self._result(work)
             if row.assignee:
@@ -330,6 +353,7 @@ class CaseService:
                 raise FormInvalid({"assignee": [f"{assignee} is not a member of the group '{group}'."]})
             if not CASEWORK_ROLES & set(roles.split()):
                 raise FormInvalid({"assignee": [f"{assignee} has no role that works on tasks."]})
+            access.require_assignee(assignee, involved=row.involved)
         work.record(
             actor.username,
             action,

@@ -23,7 +23,7 @@ from engine.bpmn.serialization import SERIALIZER_VERSION, dump_state, load_state
 from engine.cases.audit import GENESIS, event_hash, new_salt
 from engine.cases.audit import personal as audit_personal
 from engine.cases.references import new_reference
-from engine.cases.tables import AuditEvent, Case, Task
+from engine.cases.tables import AuditEvent, Case, CaseSearch, Task
 from engine.core.clock import Clock
 from engine.core.errors import ConflictError, NotFound, WorkflowFailed
 from engine.deadlines import bookkeeping as sla
@@ -69,6 +69,13 @@ class PendingEvent:
     task_id: str | None = None
     element: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+def search_text(reference: str, values: list[Any]) -> str:
+    """What a case is found by: its reference and the given values, casefolded (`Ä` and `ä`, `ß` and `ss`
+    match in any script on either database, since both sides of the LIKE are folded in Python)."""
+    parts = [reference, *(str(v) for v in values if v not in (None, "") and not isinstance(v, dict | list))]
+    return "\n".join(parts).casefold()
 
 
 @dataclass
@@ -227,6 +234,9 @@ _INSERT_AUDIT = insert(AUDIT)
 _INSERT_CASE = insert(CASE).returning(CASE.c.id)
 _INSERT_CASE_WITH_ID = insert(CASE)
 _INSERT_OUTBOX = insert(Outbox.__table__)
+_SEARCH = CaseSearch.__table__
+_INSERT_SEARCH = insert(_SEARCH)
+_UPDATE_SEARCH = update(_SEARCH).where(_SEARCH.c.case_id == bindparam("b_id"))
 _ENDED = ("closed", "withdrawn")
 
 
@@ -306,12 +316,15 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
         work.salt_drawn = False
     if status in ("closed", "withdrawn") and status_before not in ("closed", "withdrawn"):
         values["closed_at"] = now
-    if work.version.summary_fields:
+    if work.version.summary_fields or work.version.search_fields:
         # Kept current on every save, so lists and filters read it without loading workflow states.
         data = sla.live_data(work)
-        values["summary"] = json.dumps(
-            {k: _lookup(data, k) for k in work.version.summary_fields}, default=str
-        )
+        summary = {k: _lookup(data, k) for k in work.version.summary_fields}
+        values["summary"] = json.dumps(summary, default=str)
+        searched = [*summary.values(), *(_lookup(data, k) for k in work.version.search_fields)]
+        found_by: str | None = search_text(work.reference, searched)
+    else:
+        found_by = search_text(work.reference, []) if work.id is None else None
     if work.id is None:
         if work.parent_work is not None:
             work.parent_case_id = work.parent_work.id
@@ -339,6 +352,10 @@ def save(conn: Connection, work: CaseWork, now: dt.datetime, profiles: str | Non
             ),
             conflict_keys=RACE_KEYS,
         )
+    if found_by is not None:
+        # A new case's row; then kept current by processes that keep summary or search fields.
+        statement = _INSERT_SEARCH if is_new else _UPDATE_SEARCH
+        batch.queue(conn, statement, {"case_id" if is_new else "b_id": work.id, "text": found_by})
     _write_tasks(conn, work, tasks, timers, now)
     resumed = work.pause_ended
     _write_timers(conn, work, timers, now, profiles, tasks)

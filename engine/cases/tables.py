@@ -88,6 +88,38 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class CaseSearch(Base):
+    """What a case is found by: its reference and the values of its summary and search fields, casefolded
+    and joined, so that a search is one case-insensitive LIKE that behaves the same in every script on SQLite
+    and PostgreSQL. A narrow table of its own: a scan of it never reads the case rows' workflow state (on
+    SQLite, columns stored after it cost a walk through its overflow pages)."""
+
+    __tablename__ = "case_search"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class InvolvedStaff(Base):
+    """A member of staff the complaint names as involved: they are never offered, and may not claim,
+    complete or be assigned, a task of the case (ISO 10002 clause 4, objectivity).
+
+    `source` is `complaint` when the complaint's `staff_involved` text named them at intake (see
+    engine.cases.involvement for the matching rule), `recorded` when a member of staff recorded it.
+    """
+
+    __tablename__ = "involved_staff"
+    __table_args__ = (UniqueConstraint("case_id", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(400), default="")
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 # The task inbox reads each group's ready tasks due-first, oldest-first, a page at a time: with this index
 # a page is read in index order instead of sorting every task of the group (engine.cases.queries.task_page).
 _TASK = Task.__table__

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -45,3 +45,17 @@ class CaseDeadline(Base):
     calendar_version: Mapped[str | None] = mapped_column(String(40))
     met_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     breached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+# The inbox dates a task by its case's earliest deadline not yet met (engine.cases.inbox): it reads the
+# open deadlines in due order (`_open_due`) and checks each is its case's first (`_open`, a short range).
+_DEADLINE = CaseDeadline.__table__
+_OPEN = _DEADLINE.c.met_at.is_(None)
+Index(
+    "ix_case_deadline_open",
+    _DEADLINE.c.case_id,
+    _DEADLINE.c.due_at,
+    sqlite_where=_OPEN,
+    postgresql_where=_OPEN,
+)
+Index("ix_case_deadline_open_due", _DEADLINE.c.due_at, sqlite_where=_OPEN, postgresql_where=_OPEN)

@@ -66,6 +66,12 @@ class LoadedVersion:
         return tuple(k.strip() for k in self.properties.get("summary_fields", "").split(",") if k.strip())
 
     @functools.cached_property
+    def search_fields(self) -> tuple[str, ...]:
+        """Data paths searched as well as the summary fields but not shown in lists (`search_fields`): the
+        complaint's description, say, which is too long for a list row."""
+        return tuple(k.strip() for k in self.properties.get("search_fields", "").split(",") if k.strip())
+
+    @functools.cached_property
     def has_sla_events(self) -> bool:
         return bool(self.sla_events)
 

@@ -68,7 +68,10 @@ class Database:
                 max_overflow=20,
                 isolation_level="AUTOCOMMIT",
                 pool_reset_on_return=None,
-                connect_args=prepared.CONNECT_ARGS,
+                # No JIT for the short reads of lists and pages: PostgreSQL compiles a query whose cost
+                # estimate is high (an inbox page's LIMIT over index walks), spending 30-40 ms to save
+                # nothing on a query that runs in 2 ms (bench/inbox_bench.py).
+                connect_args={**prepared.CONNECT_ARGS, "options": "-c jit=off"},
             ).execution_options(redressal_read=True)
 
     @contextlib.contextmanager

@@ -7,7 +7,9 @@ only knows that providers and callers without a staff role have no inbox.
 from __future__ import annotations
 
 from engine.access import policy as access
-from engine.cases import queries
+from engine.cases import queries, supervision
+from engine.cases.inbox import InboxFilters
+from engine.cases.inbox import inbox as inbox_query
 from webapp.api import security
 from webapp.api.blueprint import AUTH, Blueprint
 from webapp.api.context import service
@@ -15,7 +17,16 @@ from webapp.api.idempotent import PARAMETER as IDEMPOTENCY_KEY
 from webapp.api.idempotent import run_once
 from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.common import CaseSummary
-from webapp.api.schemas.tasks import Assignment, Completion, TaskDetail, TaskFilters, TaskPage
+from webapp.api.schemas.tasks import (
+    Assignment,
+    Completion,
+    Objectivity,
+    ObjectivityArgs,
+    SendBack,
+    TaskDetail,
+    TaskFilters,
+    TaskPage,
+)
 
 blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="User tasks")
 _summary = CaseSummary()
@@ -39,23 +50,22 @@ def _documented(func):
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.doc(security=AUTH)
 def inbox(filters: dict):
-    """Ready tasks you may work on (your groups' tasks that nobody else holds), due first."""
+    """Ready tasks you may work on (your groups' tasks that nobody else holds, leaving out the complaints
+    that name you as involved), overdue first, then by due time: the task's own, else its case's next open
+    deadline. Filter by stage, case status, process, SLA profile, overdue; `q` searches the reference, the
+    complainant's name, the subject and the description, ignoring case."""
     caller = security.actor(access.Action.LIST_TASKS)
-    page, size = filters["page"], filters["page_size"]
-    groups = caller.groups if caller.does_casework else frozenset()  # read-only roles have no inbox
-    group = filters.get("group")
-    if group is not None and group not in groups:
-        return {"items": [], "total": 0, "page": page, "page_size": size}
-    items, total = queries.task_page(
-        service(),
-        groups=groups,
-        username=caller.username,
+    wanted = InboxFilters(
+        stage=filters.get("stage"),
+        status=filters.get("status"),
+        process_id=filters.get("process"),
+        sla_profile=filters.get("sla_profile"),
+        overdue=filters.get("overdue"),
+        search=filters.get("q"),
+        group=filters.get("group"),
         mine=filters.get("assignee") == "me",
-        group=group,
-        page=page,
-        page_size=size,
     )
-    return {"items": items, "total": total, "page": page, "page_size": size}
+    return inbox_query(service(), caller, wanted, page=filters["page"], page_size=filters["page_size"])
 
 
 @blp.route("/<task_id>", methods=["GET"])
@@ -92,6 +102,30 @@ def assign(assignment: dict, task_id: str):
     """Supervisors: give the task to a member of its group; who, to whom and why are recorded."""
     caller = security.actor(access.Action.LIST_TASKS)
     return service().assign_task(task_id, assignment["assignee"], caller, assignment["reason"])
+
+
+@blp.route("/<task_id>/send-back", methods=["POST"])
+@blp.arguments(SendBack())
+@blp.response(200, CaseSummary)
+@blp.alt_response(422, schema=ProblemSchema, description="No reason given")
+@_documented
+def send_back(body: dict, task_id: str):
+    """Supervisors: send the case back to its previous user task, which is re-offered to its group with
+    the answers it was completed with; 409 when a reset would drop more than this task."""
+    caller = security.actor(access.Action.SUPERVISE)
+    return supervision.send_back(service(), task_id, caller, body["reason"])
+
+
+@blp.route("/<task_id>/objectivity", methods=["GET"])
+@blp.arguments(ObjectivityArgs(), location="query")
+@blp.response(200, Objectivity)
+@blp.alt_response(404, schema=ProblemSchema, description="No ready task with this id")
+@_documented
+def objectivity(args: dict, task_id: str):
+    """Supervisors: whether the complaint keeps a member of staff from this task, and why."""
+    caller = security.actor(access.Action.SUPERVISE)
+    reason = supervision.objectivity(service(), caller, task_id, args["username"])
+    return {"username": args["username"], "offered": reason is None, "reason": reason}
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
