@@ -23,17 +23,21 @@ def test_every_portal_page_passes_axe_in_every_language(site, new_page, desk, la
 
     def check(name: str) -> None:
         assert page.locator("html").get_attribute("lang") == lang, name
+        assert page.locator("main h1").count() == 1, name
+        if name != "not-found":
+            assert page.locator(".error-page").count() == 0, name
         found[name] = serious_violations(page)
         shoot(page, f"portal-{name}-{lang}")
 
-    page.goto(f"{site}/?lang={lang}")
+    assert page.goto(f"{site}/?lang={lang}").ok
     check("how-to-complain")
-    page.goto(f"{site}/complain")
+    assert page.locator(".steps li").count() == 5
+    assert page.goto(f"{site}/complain").ok
     check("complain")
     page.fill("#f-complainant-email", "not-an-address")
     page.click("button[type=submit]")
     check("complain-errors")
-    page.goto(f"{site}/track")
+    assert page.goto(f"{site}/track").ok
     check("track")
     page.fill("#f-reference", reference)
     page.fill("#f-code", "WRONG")
@@ -42,7 +46,7 @@ def test_every_portal_page_passes_axe_in_every_language(site, new_page, desk, la
     page.fill("#f-code", code)
     page.click("button[type=submit]")
     check("tracked-case")
-    page.goto(f"{site}/track/case/withdraw")
+    assert page.goto(f"{site}/track/case/withdraw").ok
     check("withdraw")
     page.goto(f"{site}/no-such-page")
     check("not-found")

@@ -26,21 +26,23 @@ class StepWords:
 def span_words(span: Span | None) -> str:
     if span is None:
         return ""
-    n = span.amount
-    shown = i18n.number(n)  # Persian digits on Persian pages
-    if span.unit == "business_days":
-        return ngettext("%(num)s business day", "%(num)s business days", n, num=shown)
-    if span.unit == "calendar_days":
-        return ngettext("%(num)s day", "%(num)s days", n, num=shown)
-    if span.unit == "weeks":
-        return ngettext("%(num)s week", "%(num)s weeks", n, num=shown)
-    if span.unit == "hours":
-        return ngettext("%(num)s hour", "%(num)s hours", n, num=shown)
-    if span.unit == "months":
-        return ngettext("%(num)s month", "%(num)s months", n, num=shown)
-    if span.unit == "years":
-        return ngettext("%(num)s year", "%(num)s years", n, num=shown)
-    return ngettext("%(num)s minute", "%(num)s minutes", n, num=shown)
+    return i18n.localised_digits(_span_words(span.amount, span.unit))  # Persian digits on Persian pages
+
+
+def _span_words(n: int, unit: str) -> str:
+    if unit == "business_days":
+        return ngettext("%(num)s business day", "%(num)s business days", n)
+    if unit == "calendar_days":
+        return ngettext("%(num)s day", "%(num)s days", n)
+    if unit == "weeks":
+        return ngettext("%(num)s week", "%(num)s weeks", n)
+    if unit == "hours":
+        return ngettext("%(num)s hour", "%(num)s hours", n)
+    if unit == "months":
+        return ngettext("%(num)s month", "%(num)s months", n)
+    if unit == "years":
+        return ngettext("%(num)s year", "%(num)s years", n)
+    return ngettext("%(num)s minute", "%(num)s minutes", n)
 
 
 def step_words(facts: HowToComplain) -> list[StepWords]:
