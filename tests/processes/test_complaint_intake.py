@@ -26,7 +26,7 @@ def test_a_complaint_without_category_product_jurisdiction_or_consent_starts(des
     case = desk.case(ref)
     assert case["data"]["category"] is None and case["data"]["product"] is None
     assert case["data"]["sla_profile"] == "default"
-    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledgement"])
 
 
 def test_the_assessment_requires_category_and_product(desk):

@@ -33,7 +33,7 @@ def deadline_names(case) -> set[str]:
 def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     """Scenario 1: a fee refunded on the call; summary resolution by business day 3 meets every deadline."""
     ref = desk.file()
-    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledgement"])
     desk.complete(ref, "acknowledgement")
     assert desk.state(ref) == ("open", "assessment", ["assess"])
     desk.complete(ref, "assessment", resolved_at_first_contact=True, assessment_notes="Refunded on the call.")
@@ -59,8 +59,8 @@ def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     assert desk.letters(ref) == ["acknowledgement_letter", "decision_letter"]
     assert desk.history(ref) == [
         ("start", None, None, "open"),
-        ("complete_task", "acknowledge", "open", "open"),
-        ("notification_queued", "acknowledge", "open", "open"),
+        ("complete_task", "acknowledgement", "open", "open"),
+        ("notification_queued", "acknowledgement", "open", "open"),
         ("complete_task", "assess", "open", "open"),
         ("complete_task", "summary_resolution", "open", "closed"),
         ("notification_queued", "summary_resolution", "open", "closed"),
@@ -116,8 +116,8 @@ def test_standard_path_accepted(desk):
     assert deadlines["final_response"].regulatory
     assert desk.history(ref) == [
         ("start", None, None, "open"),
-        ("complete_task", "acknowledge", "open", "open"),
-        ("notification_queued", "acknowledge", "open", "open"),
+        ("complete_task", "acknowledgement", "open", "open"),
+        ("notification_queued", "acknowledgement", "open", "open"),
         ("complete_task", "assess", "open", "open"),
         ("complete_task", "investigate", "open", "open"),
         ("complete_task", "response", "open", "open"),
@@ -210,7 +210,7 @@ def test_high_severity_needs_approval_sent_back_once_then_approved(desk):
     assert case["data"]["severity"] == "high" and case["data"]["send_back_count"] == 1
     steps = [h[1] for h in desk.history(ref) if h[0] == "complete_task"]
     assert steps == [
-        "acknowledge", "assess", "investigate", "response", "approve", "response", "approve",
+        "acknowledgement", "assess", "investigate", "response", "approve", "response", "approve",
         "decision_letter", "closing",
     ]  # fmt: skip
     assert [e["actor"] for e in case["history"] if e["element"] == "approve"] == ["sam", "sam"]
@@ -229,7 +229,7 @@ def test_information_requested_and_supplied_pauses_the_internal_clock(
     assert desk.case(ref)["data"]["sla_profile"] == profile
     holding_before = desk.due(ref)["holding_reply"]
     desk.complete(ref, "investigation", information_needed=True)
-    assert desk.state(ref) == ("open", "investigation", ["request_information"])
+    assert desk.state(ref) == ("open", "investigation", ["information_request"])
     desk.complete(ref, "information_request")
     assert desk.state(ref) == ("awaiting_complainant", "awaiting_information", [])
     assert desk.letters(ref) == ["acknowledgement_letter", "information_request_letter"]
@@ -342,7 +342,7 @@ def test_contact_details_found_then_acknowledged(desk):
     desk.complete(
         ref, "obtain_contact", contact_attempts="Found on the account.", contact_email="ada@example.org"
     )
-    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledgement"])
     assert desk.case(ref)["data"]["complainant"]["email"] == "ada@example.org"
     desk.complete(ref, "acknowledgement")
     assert desk.letters(ref) == ["acknowledgement_letter"]
@@ -457,7 +457,7 @@ def test_holding_letter_goes_once_even_when_the_investigation_resumes_after_its_
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
     assert desk.letters(ref) == ["acknowledgement_letter", "holding_letter", "information_request_letter"]
     queued = [h[1] for h in desk.history(ref) if h[0] == "notification_queued"]
-    assert queued == ["acknowledge", "send_holding_letter", "request_information"]
+    assert queued == ["acknowledgement", "send_holding_letter", "information_request"]
 
 
 # --------------------------------------------------------------------------------------------- forms

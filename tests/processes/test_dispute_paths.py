@@ -67,7 +67,7 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
         {"method": "advisory", "binding": False, "recommendation": "Refund both fees and pay 50 GBP."},
         as_=desk.provider,
     )
-    assert desk.state(dispute) == ("open", "decision", ["decide"])
+    assert desk.state(dispute) == ("open", "decision", ["dispute_decision"])
     desk.complete(dispute, "dispute_decision")
     assert desk.state(dispute) == ("open", "implementation", ["implement"])
     assert set(desk.due(dispute)) == {"implementation"}  # from the acceptance, met by the implementation
@@ -93,7 +93,7 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
         ("message", "provider_notice"),
         ("complete_task", "evaluate"),
         ("message", "provider_outcome"),
-        ("complete_task", "decide"),
+        ("complete_task", "dispute_decision"),
         ("complete_task", "implement"),
         ("complete_task", "close_dispute"),
     ]
