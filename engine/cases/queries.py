@@ -11,25 +11,35 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or
 from sqlalchemy.sql.expression import BindParameter
 
 from engine.bpmn import workflow as wfx
-from engine.cases.read_models import CaseItem, TaskDetail, TaskItem
+from engine.cases.read_models import (
+    CaseDetail,
+    CaseItem,
+    CaseTask,
+    DeadlineState,
+    HistoryEvent,
+    LinkedCase,
+    PendingTimer,
+    SlaPause,
+    SlaState,
+    TaskDetail,
+    TaskItem,
+)
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.cases.tables import AuditEvent, Case
 from engine.core.actors import DEFAULT_GROUP
 from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.evidence.attachments import for_case as attachments_for_case
 from engine.task_forms import schema as forms
-from engine.timers.incidents import for_case
+from engine.timers.incidents import for_case as incidents_for_case
 
 DEADLINE = CaseDeadline.__table__
 
 
-def incidents_of(conn, case_id: int) -> list[dict[str, Any]]:
-
-    return for_case(conn, case_id)
-
-
-def case_detail(service, reference: str) -> dict[str, Any]:
+def case_detail(service, reference: str, *, incidents: bool = True) -> CaseDetail:
+    """Everything about a case (see CaseDetail), read in one transaction; `incidents=False` leaves out the
+    engine's own trouble, which is for staff (providers read the same page without it)."""
     with service.db.read() as session:
         row = session.execute(
             select(*CASE_COLUMNS, CASE.c.created_at, CASE.c.updated_at, CASE.c.closed_at).where(
@@ -59,95 +69,97 @@ def case_detail(service, reference: str) -> dict[str, Any]:
         pauses = session.scalars(
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
-        incidents = incidents_of(session.connection(), row.id)
+        conn = session.connection()
+        trouble = tuple(incidents_for_case(conn, row.id)) if incidents else ()
+        files = tuple(attachments_for_case(conn, row.id))
     ended = row.status in ("closed", "withdrawn")
-    deadline_rows = [
-        {
-            "name": d.name,
-            "status": watch.status_of(d, ended),
-            "due_at": d.due_at,
-            "regulatory": d.regulatory,
-            "profile": d.profile,
-            "calendar_version": d.calendar_version,
-            "met_at": d.met_at,
-            "breached_at": d.breached_at,
-        }
+    deadlines = tuple(
+        DeadlineState(
+            name=d.name,
+            status=watch.status_of(d, ended),
+            due_at=d.due_at,
+            regulatory=d.regulatory,
+            profile=d.profile,
+            calendar_version=d.calendar_version,
+            met_at=d.met_at,
+            breached_at=d.breached_at,
+        )
         for d in case_deadlines
-    ]
-    return {
-        "reference": row.reference,
-        "status": row.status,
-        "stage": row.stage,
-        "deadlines": deadline_rows,
-        "outcome": row.outcome,
-        "process_id": work.version.process_id,
-        "process_version": work.version.version,
-        "sla": {
-            "profile": row.sla_profile,
-            "calendar_version": row.calendar_version,
-            "paused_since": row.paused_since,
-            "paused_seconds": row.paused_seconds,
-            "deadlines": deadline_rows,
-            "pauses": [
-                {"reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at} for p in pauses
-            ],
-        },
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "closed_at": row.closed_at,
-        "data": (data := wfx.case_data(work.wf)),
-        "deemed_outcome": data.get("deemed_outcome"),  # engine.deadlines.outcomes
-        "deadline_extensions": data.get("sla_extensions") or {},  # engine.deadlines.extend
-        "incidents": incidents,
-        "waiting_for": sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED}),
-        "tasks": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "bpmn_id": t.bpmn_id,
-                "form": t.form_id,
-                "group": t.group_id,
-                "assignee": t.assignee,
-                "due_at": t.due_at,
-            }
+    )
+    data = wfx.case_data(work.wf)
+    return CaseDetail(
+        reference=row.reference,
+        status=row.status,
+        stage=row.stage,
+        outcome=row.outcome,
+        process_id=work.version.process_id,
+        process_version=work.version.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        closed_at=row.closed_at,
+        data=data,
+        deemed_outcome=data.get("deemed_outcome"),  # engine.deadlines.outcomes
+        deadline_extensions=data.get("sla_extensions") or {},  # engine.deadlines.extend
+        sla=SlaState(
+            profile=row.sla_profile,
+            calendar_version=row.calendar_version,
+            paused_since=row.paused_since,
+            paused_seconds=row.paused_seconds,
+            deadlines=deadlines,
+            pauses=tuple(SlaPause(p.reason, p.started_at, p.ended_at) for p in pauses),
+        ),
+        deadlines=deadlines,
+        waiting_for=tuple(sorted(set(wfx.waiting_messages(work.wf)) - {watch.DEADLINE_PASSED})),
+        tasks=tuple(
+            CaseTask(
+                id=t.id,
+                name=t.name,
+                bpmn_id=t.bpmn_id,
+                form_id=t.form_id,
+                group_id=t.group_id,
+                assignee=t.assignee,
+                due_at=t.due_at,
+            )
             for t in tasks
-        ],
-        "timers": [
-            {
-                "id": t.id,
-                "bpmn_id": t.bpmn_id,
-                "due_at": t.due_at,
-                "interrupting": t.interrupting,
-                "kind": t.kind,
-                "deadline": t.deadline,
-            }
+        ),
+        timers=tuple(
+            PendingTimer(
+                id=t.id,
+                bpmn_id=t.bpmn_id,
+                due_at=t.due_at,
+                interrupting=t.interrupting,
+                kind=t.kind,
+                deadline=t.deadline,
+            )
             for t in timers
-        ],
-        "linked_cases": [
-            {
-                "reference": c.reference,
-                "process_id": c.process_id,
-                "status": c.status,
-                "relation": "parent" if c.id == row.parent_case_id else "child",
-            }
+        ),
+        linked_cases=tuple(
+            LinkedCase(
+                reference=c.reference,
+                process_id=c.process_id,
+                status=c.status,
+                relation="parent" if c.id == row.parent_case_id else "child",
+            )
             for c in linked
-        ],
-        "history": [
-            {
-                "seq": e.seq,
-                "at": e.at,
-                "actor": e.actor,
-                "action": e.action,
-                "task_id": e.task_id,
-                "element": e.element,
-                "status_before": e.status_before,
-                "status_after": e.status_after,
-                "detail": json.loads(e.detail),
-                "hash": e.hash,
-            }
+        ),
+        history=tuple(
+            HistoryEvent(
+                seq=e.seq,
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                task_id=e.task_id,
+                element=e.element,
+                status_before=e.status_before,
+                status_after=e.status_after,
+                detail=json.loads(e.detail),
+                hash=e.hash,
+            )
             for e in history
-        ],
-    }
+        ),
+        incidents=trouble,
+        attachments=files,
+    )
 
 
 # What every task list shows of a task.
@@ -170,7 +182,8 @@ def list_tasks(
     assignee: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[TaskItem]:
+    """Ready tasks for the command line, due first; `groups=None` lists every group's."""
     query = (
         select(
             *_TASK_COLUMNS,
@@ -190,7 +203,7 @@ def list_tasks(
     if assignee is not None:
         query = query.where(TASK.c.assignee == assignee)
     with service.db.read() as session:
-        return [dict(r._mapping) for r in session.execute(query)]
+        return [TaskItem(**r._mapping) for r in session.execute(query)]
 
 
 # --- pages for the API: lists with a total, filters that use indexes ------------------------------------

@@ -158,3 +158,154 @@ class Reassignment:
     from_user: str | None
     to_user: str | None
     reason: str
+
+
+# --- the case detail page and its parts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseTask:
+    """A ready task of one case, as its detail page lists it."""
+
+    id: str
+    name: str
+    bpmn_id: str
+    form_id: str | None
+    group_id: str | None
+    assignee: str | None
+    due_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingTimer:
+    """A timer waiting to fire: the diagram's own (`kind="bpmn"`) or one the engine arms for a deadline."""
+
+    id: str
+    bpmn_id: str
+    due_at: dt.datetime
+    interrupting: bool
+    kind: str
+    deadline: str | None  # the SLA deadline it stands for, if any
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedCase:
+    """A case this one started (`child`) or was started by (`parent`)."""
+
+    reference: str
+    process_id: str
+    status: str
+    relation: str  # "parent" or "child"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One event of the case's hash-chained audit trail."""
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    task_id: str | None
+    element: str | None
+    status_before: str | None
+    status_after: str | None
+    detail: dict[str, Any]
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineState:
+    """A deadline the engine watches for the case, and where it stands (engine.deadlines.watch.status_of)."""
+
+    name: str
+    status: str
+    due_at: dt.datetime
+    regulatory: bool
+    profile: str | None
+    calendar_version: str | None
+    met_at: dt.datetime | None
+    breached_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaPause:
+    """A time internal deadlines stood still (waiting for the complainant); open while `ended_at` is None."""
+
+    reason: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SlaState:
+    """The case's SLA profile and calendar, its pauses and its deadlines."""
+
+    profile: str | None
+    calendar_version: str | None
+    paused_since: dt.datetime | None
+    paused_seconds: float
+    deadlines: tuple[DeadlineState, ...]
+    pauses: tuple[SlaPause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentItem:
+    """A timer firing (or engine delivery) that failed every retry, parked for an administrator."""
+
+    id: int
+    case_reference: str
+    kind: str
+    element: str | None
+    error: str
+    attempts: int
+    status: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    closed_by: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentItem:
+    """An evidence file's description (never its bytes)."""
+
+    id: int
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetail:
+    """Everything about one case for staff: its state, data, open work, deadlines, links, evidence, history.
+
+    `deadlines` and `sla.deadlines` are the same records (the API has shown both). `data` is the case's
+    process data as the workflow holds it; `deemed_outcome` and `deadline_extensions` are read from it
+    (engine.deadlines.outcomes, engine.deadlines.extend).
+    """
+
+    reference: str
+    status: str
+    stage: str | None
+    outcome: str | None
+    process_id: str
+    process_version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None
+    data: dict[str, Any]
+    deemed_outcome: dict[str, Any] | None
+    deadline_extensions: dict[str, list[dict[str, Any]]]
+    sla: SlaState
+    deadlines: tuple[DeadlineState, ...]
+    waiting_for: tuple[str, ...]
+    tasks: tuple[CaseTask, ...]
+    timers: tuple[PendingTimer, ...]
+    linked_cases: tuple[LinkedCase, ...]
+    history: tuple[HistoryEvent, ...]
+    incidents: tuple[IncidentItem, ...]
+    attachments: tuple[AttachmentItem, ...]

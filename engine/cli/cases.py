@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from engine.cases import queries
@@ -47,7 +49,7 @@ def cases_demo(ctx: Context) -> None:
 @pass_ctx
 @handles_errors
 def cases_show(ctx: Context, reference: str) -> None:
-    echo_json(queries.case_detail(ctx.service, reference))
+    echo_json(dataclasses.asdict(queries.case_detail(ctx.service, reference)))
 
 
 @cases.command("message")
@@ -79,10 +81,10 @@ def tasks_list(ctx: Context, as_user: str | None) -> None:
     actor = ctx.actor(as_user)
     rows = list_tasks(ctx.service, groups=None if actor.is_system else actor.groups, limit=1000)
     for t in rows:
-        due = t["due_at"].strftime("%Y-%m-%d %H:%M") if t["due_at"] else "-"
+        due = t.due_at.strftime("%Y-%m-%d %H:%M") if t.due_at else "-"
         click.echo(
-            f"{t['id']}  {t['reference']:18} {t['name'][:40]:40} group={t['group_id'] or '-':12} "
-            f"assignee={t['assignee'] or '-':12} due={due}"
+            f"{t.id}  {t.reference:18} {t.name[:40]:40} group={t.group_id or '-':12} "
+            f"assignee={t.assignee or '-':12} due={due}"
         )
 
 

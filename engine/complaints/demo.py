@@ -113,9 +113,9 @@ def load_actor_of(service: CaseService, username: str) -> Actor:
 def _complete(service: CaseService, reference: str, form_id: str, actor: Actor) -> None:
     from engine.cases import queries
 
-    tasks = [t for t in queries.case_detail(service, reference)["tasks"] if t["form"] == form_id]
+    tasks = [t for t in queries.case_detail(service, reference).tasks if t.form_id == form_id]
     if tasks:
-        service.complete_task(tasks[0]["id"], answers(service.clock.now())[form_id], actor)
+        service.complete_task(tasks[0].id, answers(service.clock.now())[form_id], actor)
 
 
 def seed(service: CaseService) -> list[str]:

@@ -18,6 +18,7 @@ from typing import IO, Any
 from sqlalchemy import select
 
 from engine.bpmn import workflow as wfx
+from engine.cases.read_models import AttachmentItem
 from engine.cases.service import CaseResult, CaseService
 from engine.cases.store import CASE, CASE_COLUMNS
 from engine.complaints import case_codes, credentials, throttle
@@ -208,7 +209,7 @@ def add_evidence(
     name: str | None,
     media_type: str | None,
     stream: IO[bytes],
-) -> dict[str, Any]:
+) -> AttachmentItem:
     """Store a file the complainant adds to their case, under the complainant's name (engine.evidence)."""
     return attachments.save(
         service.db, service.clock, policy, case_id, name, media_type, stream, COMPLAINANT.username

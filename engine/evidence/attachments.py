@@ -12,12 +12,14 @@ import hashlib
 import mimetypes
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
+from engine.cases.read_models import AttachmentItem
 from engine.cases.tables import Case
 from engine.core.clock import Clock
 from engine.core.errors import EngineError, FormInvalid, NotFound
@@ -144,11 +146,11 @@ def read_upload(
 
 def store_in(
     conn: Any, clock: Clock, policy: AttachmentPolicy, case_id: int, upload: Upload, uploaded_by: str
-) -> dict[str, Any]:
+) -> tuple[AttachmentItem, str]:
     """Store a checked file inside the caller's transaction (intake stores evidence with the new case).
 
-    The caller discards the stored content (`policy.storage.discard(key)`) if its transaction fails; the
-    description's `storage_key` names it.
+    Returns the file's description and its storage key: the caller discards the stored content
+    (`policy.storage.discard(key)`) if its transaction fails.
     """
     key = f"{case_id}/{uuid.uuid4().hex}"
     row = {
@@ -168,7 +170,7 @@ def store_in(
     except BaseException:
         store.discard(key)
         raise
-    return {**describe(row), "storage_key": key}
+    return describe(row), key
 
 
 def save(
@@ -180,41 +182,44 @@ def save(
     declared_type: str | None,
     stream: IO[bytes],
     uploaded_by: str,
-) -> dict[str, Any]:
+) -> AttachmentItem:
     """Store one file of a case and describe it; nothing is kept when a limit refuses it."""
     upload = read_upload(policy, name, declared_type, stream)
-    stored: dict[str, Any] = {}
+    keys: list[str] = []
     try:
         with db.transaction() as conn:
-            stored = store_in(conn, clock, policy, case_id, upload, uploaded_by)
+            item, key = store_in(conn, clock, policy, case_id, upload, uploaded_by)
+            keys.append(key)
     except BaseException:
-        if stored:
-            policy.storage.discard(stored["storage_key"])
+        for key in keys:
+            policy.storage.discard(key)
         raise
-    stored.pop("storage_key")
-    return stored
+    return item
 
 
-def describe(row: Any) -> dict[str, Any]:
-    get = row.get if isinstance(row, dict) else row._mapping.get
-    return {
-        "id": get("id"),
-        "name": get("name"),
-        "media_type": get("media_type"),
-        "size": get("size"),
-        "sha256": get("sha256"),
-        "uploaded_by": get("uploaded_by"),
-        "uploaded_at": get("uploaded_at"),
-    }
+def describe(row: Any) -> AttachmentItem:
+    """What the API shows of a stored file (a row, or the dict just inserted), never where it is stored."""
+    values: Mapping[str, Any] = row if isinstance(row, dict) else row._mapping
+    return AttachmentItem(
+        id=values["id"],
+        name=values["name"],
+        media_type=values["media_type"],
+        size=values["size"],
+        sha256=values["sha256"],
+        uploaded_by=values["uploaded_by"],
+        uploaded_at=values["uploaded_at"],
+    )
 
 
-def list_for_case(db: Database, case_id: int) -> list[dict[str, Any]]:
-    with db.reading() as conn:
-        rows = conn.execute(select(_TABLE).where(_TABLE.c.case_id == case_id).order_by(_TABLE.c.id)).all()
+def for_case(conn: Connection, case_id: int) -> list[AttachmentItem]:
+    """A case's files, in the order they came, for its detail page."""
+    rows = conn.execute(select(_TABLE).where(_TABLE.c.case_id == case_id).order_by(_TABLE.c.id)).all()
     return [describe(r) for r in rows]
 
 
-def fetch(db: Database, policy: AttachmentPolicy, case_id: int, attachment_id: int) -> tuple[dict, bytes]:
+def fetch(
+    db: Database, policy: AttachmentPolicy, case_id: int, attachment_id: int
+) -> tuple[AttachmentItem, bytes]:
     """An attachment of this case (its description and bytes); NotFound for another case's file."""
     if not 0 < attachment_id < 2**31:  # beyond the column's range: no such file, not a database error
         raise NotFound("no such attachment on this case")

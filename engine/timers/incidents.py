@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from engine.access import policy as access
+from engine.cases.read_models import IncidentItem
 from engine.cases.service import CaseService
 from engine.cases.tables import Case
 from engine.core.actors import Actor
@@ -185,7 +186,7 @@ def _load_open(service: CaseService, incident_id: int):
     return row
 
 
-def retry(service: CaseService, incident_id: int, actor: Actor) -> dict[str, Any]:
+def retry(service: CaseService, incident_id: int, actor: Actor) -> IncidentItem:
     """Put the parked timer back: the worker fires it on its next look, with a fresh set of tries."""
     _require_admin(actor)
     row = _load_open(service, incident_id)
@@ -204,7 +205,7 @@ def retry(service: CaseService, incident_id: int, actor: Actor) -> dict[str, Any
     return incident(service, incident_id)
 
 
-def dismiss(service: CaseService, incident_id: int, actor: Actor, reason: str) -> dict[str, Any]:
+def dismiss(service: CaseService, incident_id: int, actor: Actor, reason: str) -> IncidentItem:
     """Close the incident without firing: the timer stays parked for good, and why is on the record."""
     _require_admin(actor)
     if not (reason or "").strip():
@@ -251,7 +252,11 @@ _COLUMNS = (
 )
 
 
-def incident(service: CaseService, incident_id: int) -> dict[str, Any]:
+def _item(row: Any) -> IncidentItem:
+    return IncidentItem(**row._mapping)
+
+
+def incident(service: CaseService, incident_id: int) -> IncidentItem:
     _known(incident_id)
     with service.db.reading() as conn:
         row = conn.execute(
@@ -259,12 +264,12 @@ def incident(service: CaseService, incident_id: int) -> dict[str, Any]:
         ).first()
     if row is None:
         raise NotFound(f"no incident {incident_id}")
-    return dict(row._mapping)
+    return _item(row)
 
 
 def list_incidents(
     service: CaseService, status: str | None = "open", page: int = 1, page_size: int = 50
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[IncidentItem], int]:
     """Incidents, newest first, with their total; `status=None` lists every one."""
     where = [] if status is None else [INCIDENT.c.status == status]
     with service.db.reading() as conn:
@@ -277,10 +282,10 @@ def list_incidents(
             .limit(page_size)
             .offset((page - 1) * page_size)
         ).all()
-    return [dict(r._mapping) for r in rows], total
+    return [_item(r) for r in rows], total
 
 
-def for_case(conn: Connection, case_id: int) -> list[dict[str, Any]]:
+def for_case(conn: Connection, case_id: int) -> list[IncidentItem]:
     """A case's incidents, open ones first, for its detail page."""
     rows = conn.execute(
         select(*_COLUMNS)
@@ -288,4 +293,4 @@ def for_case(conn: Connection, case_id: int) -> list[dict[str, Any]]:
         .where(INCIDENT.c.case_id == case_id)
         .order_by((INCIDENT.c.status == "open").desc(), INCIDENT.c.created_at.desc())
     ).all()
-    return [dict(r._mapping) for r in rows]
+    return [_item(r) for r in rows]

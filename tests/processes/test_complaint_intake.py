@@ -24,9 +24,9 @@ def test_a_complaint_without_category_product_jurisdiction_or_consent_starts(des
         del data[key]
     ref = desk.service.start_case(COMPLAINT, data, desk.handler).reference
     case = desk.case(ref)
-    assert case["data"]["category"] is None and case["data"]["product"] is None
-    assert case["data"]["sla_profile"] == "default"
-    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
+    assert case.data["category"] is None and case.data["product"] is None
+    assert case.data["sla_profile"] == "default"
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledgement"])
 
 
 def test_the_assessment_requires_category_and_product(desk):
@@ -39,7 +39,7 @@ def test_the_assessment_requires_category_and_product(desk):
             desk.complete(ref, "assessment", **{key: None})
         assert key in exc.value.errors
     desk.complete(ref, "assessment", category="billing", product="Water supply account")
-    data = desk.case(ref)["data"]
+    data = desk.case(ref).data
     assert (data["category"], data["product"]) == ("billing", "Water supply account")
 
 
@@ -57,7 +57,7 @@ def test_the_assessment_requires_category_and_product(desk):
 )
 def test_the_calendar_region_of_the_jurisdiction_picks_the_profile(desk, jurisdiction, region, profile):
     ref = desk.file(jurisdiction=jurisdiction, category="fees_and_charges")
-    data = desk.case(ref)["data"]
+    data = desk.case(ref).data
     assert (data["jurisdiction"], data["calendar_region"], data["sla_profile"]) == (
         jurisdiction,
         region,
@@ -67,7 +67,7 @@ def test_the_calendar_region_of_the_jurisdiction_picks_the_profile(desk, jurisdi
 
 def test_a_subdivision_of_an_eu_state_gets_psd2_for_payment_services(desk):
     ref = desk.file(jurisdiction="de-by", category="payment_services")
-    data = desk.case(ref)["data"]
+    data = desk.case(ref).data
     assert (data["jurisdiction"], data["sla_profile"]) == ("DE-BY", "eu_psd2")
 
 
@@ -95,7 +95,7 @@ def test_a_case_started_before_the_change_keeps_its_version(service, clock, tmp_
     for ref in (before, after):
         desk.complete(ref, "acknowledgement")
     with pytest.raises(FormInvalid) as exc:
-        service.complete_task(desk.task(after, "assessment")["id"], without_product, desk.handler)
+        service.complete_task(desk.task(after, "assessment").id, without_product, desk.handler)
     assert list(exc.value.errors) == ["product"]
-    service.complete_task(desk.task(before, "assessment")["id"], without_product, desk.handler)
+    service.complete_task(desk.task(before, "assessment").id, without_product, desk.handler)
     assert desk.state(before)[1] == "investigation"

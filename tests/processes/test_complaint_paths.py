@@ -27,19 +27,19 @@ def desk(service, clock) -> Desk:
 
 def deadline_names(case) -> set[str]:
     """The deadlines the engine watches and that are still open."""
-    return {d["name"] for d in case["deadlines"] if d["status"] == "open"}
+    return {d.name for d in case.deadlines if d.status == "open"}
 
 
 def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     """Scenario 1: a fee refunded on the call; summary resolution by business day 3 meets every deadline."""
     ref = desk.file()
-    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledgement"])
     desk.complete(ref, "acknowledgement")
     assert desk.state(ref) == ("open", "assessment", ["assess"])
     desk.complete(ref, "assessment", resolved_at_first_contact=True, assessment_notes="Refunded on the call.")
     assert desk.state(ref) == ("open", "decision", ["summary_resolution"])
     case = desk.case(ref)
-    assert case["data"]["sla_profile"] == "uk_fca"
+    assert case.data["sla_profile"] == "uk_fca"
     assert deadline_names(case) == {"summary_resolution", "holding_reply", "final_response"}
     assert desk.timers(ref) == {}  # the diagram draws no timer: the engine watches the deadlines
     due = desk.due(ref)["summary_resolution"]
@@ -48,9 +48,9 @@ def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     desk.clock.advance(days=1)
     desk.complete(ref, "summary_resolution")
     case = desk.case(ref)
-    assert (case["status"], case["stage"], case["outcome"]) == ("closed", "closing", "upheld")
-    assert case["closed_at"] < due
-    assert case["tasks"] == [] and case["timers"] == []
+    assert (case.status, case.stage, case.outcome) == ("closed", "closing", "upheld")
+    assert case.closed_at < due
+    assert case.tasks == () and case.timers == ()
     deadlines = desk.deadlines(ref)
     assert set(deadlines) == {"acknowledge", "summary_resolution", "holding_reply", "final_response"}
     summary = deadlines["summary_resolution"]
@@ -59,8 +59,8 @@ def test_resolved_at_first_contact_closes_within_the_summary_deadline(desk):
     assert desk.letters(ref) == ["acknowledgement_letter", "decision_letter"]
     assert desk.history(ref) == [
         ("start", None, None, "open"),
-        ("complete_task", "acknowledge", "open", "open"),
-        ("notification_queued", "acknowledge", "open", "open"),
+        ("complete_task", "acknowledgement", "open", "open"),
+        ("notification_queued", "acknowledgement", "open", "open"),
         ("complete_task", "assess", "open", "open"),
         ("complete_task", "summary_resolution", "open", "closed"),
         ("notification_queued", "summary_resolution", "open", "closed"),
@@ -92,7 +92,7 @@ def test_standard_path_accepted(desk):
     assert desk.state(ref) == ("open", "decision", ["decision_letter"])  # low severity, 12 GBP: no approval
     desk.complete(ref, "decision_letter")
     assert desk.state(ref) == ("awaiting_complainant", "awaiting_complainant_answer", [])
-    assert desk.case(ref)["waiting_for"] == ["complainant_accept", "complainant_reject", "withdraw"]
+    assert desk.case(ref).waiting_for == ("complainant_accept", "complainant_reject", "withdraw")
     assert set(desk.timers(ref)) == {"wait_answer_no_reply"}
     assert set(desk.due(ref)) == {"complainant_reply"}
 
@@ -102,22 +102,22 @@ def test_standard_path_accepted(desk):
     desk.complete(ref, "closing", survey_opt_out=True)
 
     case = desk.case(ref)
-    assert (case["status"], case["stage"], case["outcome"]) == ("closed", "closing", "partly_upheld")
-    assert case["data"]["complainant_accept"] == {"comment": "Thank you."}
-    assert (case["data"]["severity"], case["data"]["priority"], case["data"]["routing_group"]) == (
+    assert (case.status, case.stage, case.outcome) == ("closed", "closing", "partly_upheld")
+    assert case.data["complainant_accept"] == {"comment": "Thank you."}
+    assert (case.data["severity"], case.data["priority"], case.data["routing_group"]) == (
         "low",
         "p4",
         "handlers",
     )
-    assert case["linked_cases"] == [] and case["timers"] == []
+    assert case.linked_cases == () and case.timers == ()
     assert desk.letters(ref) == ["acknowledgement_letter", "decision_letter"]
     deadlines = desk.deadlines(ref)
     assert deadlines["final_response"].met_at is not None and deadlines["final_response"].breached_at is None
     assert deadlines["final_response"].regulatory
     assert desk.history(ref) == [
         ("start", None, None, "open"),
-        ("complete_task", "acknowledge", "open", "open"),
-        ("notification_queued", "acknowledge", "open", "open"),
+        ("complete_task", "acknowledgement", "open", "open"),
+        ("notification_queued", "acknowledgement", "open", "open"),
         ("complete_task", "assess", "open", "open"),
         ("complete_task", "investigate", "open", "open"),
         ("complete_task", "response", "open", "open"),
@@ -138,7 +138,7 @@ def test_safety_complaint_takes_immediate_action_and_needs_a_corrective_action(d
     )
     desk.complete(ref, "assessment", category="product_safety", impact="high", safety_risk=True)
     assert desk.state(ref) == ("open", "immediate_action", ["immediate_action"])
-    assert desk.task(ref, "immediate_action")["group"] == "safety"
+    assert desk.task(ref, "immediate_action").group_id == "safety"
     with pytest.raises(PermissionDenied):
         desk.complete(ref, "immediate_action", as_=desk.handler)
     desk.complete(
@@ -170,8 +170,8 @@ def test_safety_complaint_takes_immediate_action_and_needs_a_corrective_action(d
     )
 
     case = desk.case(ref)
-    assert (case["status"], case["outcome"]) == ("closed", "upheld")
-    data = case["data"]
+    assert (case.status, case.outcome) == ("closed", "upheld")
+    data = case.data
     assert (data["severity"], data["priority"], data["routing_group"]) == ("critical", "p1", "safety")
     assert data["corrective_action_reference"] == "CA-77"
     closings = [h for h in desk.history(ref) if h[:2] == ("complete_task", "closing")]
@@ -179,7 +179,7 @@ def test_safety_complaint_takes_immediate_action_and_needs_a_corrective_action(d
         ("complete_task", "closing", "open", "open"),
         ("complete_task", "closing", "open", "closed"),
     ]
-    assert [e["actor"] for e in case["history"] if e["element"] == "immediate_action"] == ["sia"]
+    assert [e.actor for e in case.history if e.element == "immediate_action"] == ["sia"]
 
 
 def test_high_severity_needs_approval_sent_back_once_then_approved(desk):
@@ -189,9 +189,9 @@ def test_high_severity_needs_approval_sent_back_once_then_approved(desk):
     desk.complete(ref, "response", redress_amount=100)
     assert desk.state(ref) == ("open", "approval", ["approve"])
     task = desk.task(ref, "approval")
-    assert task["group"] == "supervisors"
+    assert task.group_id == "supervisors"
     with pytest.raises(PermissionDenied):
-        desk.service.claim_task(task["id"], desk.handler)
+        desk.service.claim_task(task.id, desk.handler)
     with pytest.raises(PermissionDenied):
         desk.complete(ref, "approval", as_=desk.handler)
 
@@ -206,14 +206,14 @@ def test_high_severity_needs_approval_sent_back_once_then_approved(desk):
     desk.complete(ref, "closing")
 
     case = desk.case(ref)
-    assert (case["status"], case["outcome"]) == ("closed", "partly_upheld")
-    assert case["data"]["severity"] == "high" and case["data"]["send_back_count"] == 1
+    assert (case.status, case.outcome) == ("closed", "partly_upheld")
+    assert case.data["severity"] == "high" and case.data["send_back_count"] == 1
     steps = [h[1] for h in desk.history(ref) if h[0] == "complete_task"]
     assert steps == [
-        "acknowledge", "assess", "investigate", "response", "approve", "response", "approve",
+        "acknowledgement", "assess", "investigate", "response", "approve", "response", "approve",
         "decision_letter", "closing",
     ]  # fmt: skip
-    assert [e["actor"] for e in case["history"] if e["element"] == "approve"] == ["sam", "sam"]
+    assert [e.actor for e in case.history if e.element == "approve"] == ["sam", "sam"]
 
 
 @pytest.mark.parametrize(
@@ -226,10 +226,10 @@ def test_information_requested_and_supplied_pauses_the_internal_clock(
     """Scenario 10: waiting for documents pauses internal deadlines; a regulatory one does not move."""
     ref = desk.acknowledged(jurisdiction=jurisdiction)
     desk.complete(ref, "assessment")
-    assert desk.case(ref)["data"]["sla_profile"] == profile
+    assert desk.case(ref).data["sla_profile"] == profile
     holding_before = desk.due(ref)["holding_reply"]
     desk.complete(ref, "investigation", information_needed=True)
-    assert desk.state(ref) == ("open", "investigation", ["request_information"])
+    assert desk.state(ref) == ("open", "investigation", ["information_request"])
     desk.complete(ref, "information_request")
     assert desk.state(ref) == ("awaiting_complainant", "awaiting_information", [])
     assert desk.letters(ref) == ["acknowledgement_letter", "information_request_letter"]
@@ -253,7 +253,7 @@ def test_information_requested_and_supplied_pauses_the_internal_clock(
     history = desk.history(ref)
     assert ("message", "complainant_information", "awaiting_complainant", "open") in history
     assert [h[0] for h in history if h[0].startswith("sla_")] == ["sla_paused", "sla_resumed"]
-    assert desk.case(ref)["data"]["complainant_information"] == {"documents": ["statement-2026-10.pdf"]}
+    assert desk.case(ref).data["complainant_information"] == {"documents": ["statement-2026-10.pdf"]}
 
     desk.complete(ref, "investigation", findings="The statement shows both fees.")
     desk.complete(ref, "response")
@@ -277,13 +277,13 @@ def test_no_answer_by_the_reply_deadline_closes_it(desk):
     desk.wait(days=3, hours=12)
     assert desk.state(ref) == ("open", "closing", ["closing"])
     case = desk.case(ref)
-    assert case["data"]["closed_without_answer"] is True
-    assert case["data"]["outcome"] == "partly_upheld"  # the proposed outcome stands
+    assert case.data["closed_without_answer"] is True
+    assert case.data["outcome"] == "partly_upheld"  # the proposed outcome stands
     assert ("timer", "wait_answer_no_reply", "awaiting_complainant", "open") in desk.history(ref)
     desk.complete(ref, "closing", closing_notes="No answer within 14 days.")
     case = desk.case(ref)
-    assert (case["status"], case["outcome"]) == ("closed", "partly_upheld")
-    assert case["timers"] == []
+    assert (case.status, case.outcome) == ("closed", "partly_upheld")
+    assert case.timers == ()
 
 
 @pytest.mark.parametrize("waiting_for", ["information", "answer"])
@@ -304,15 +304,15 @@ def test_withdrawal_while_waiting(desk, waiting_for):
 
     desk.withdraw(ref)
     case = desk.case(ref)
-    assert (case["status"], case["stage"], case["outcome"]) == ("withdrawn", "closing", "withdrawn")
-    assert case["tasks"] == [] and case["timers"] == [] and case["waiting_for"] == []
-    assert case["closed_at"] == START + dt.timedelta(days=10)
+    assert (case.status, case.stage, case.outcome) == ("withdrawn", "closing", "withdrawn")
+    assert case.tasks == () and case.timers == () and case.waiting_for == ()
+    assert case.closed_at == START + dt.timedelta(days=10)
     assert ("message", "withdraw", "awaiting_complainant", "withdrawn") in desk.history(ref)
     assert all(p.ended_at is not None for p in desk.pauses(ref)[1])  # a clock pause ends with the case
-    (message,) = [e for e in case["history"] if e["action"] == "message"]
+    (message,) = [e for e in case.history if e.action == "message"]
     # The audit event names the fields and keeps a digest; the reason itself stays in the case's data.
-    assert (message["actor"], message["detail"]["fields"]) == ("hana", ["by", "reason"])
-    assert "Sorted it out" not in str(message["detail"])
+    assert (message.actor, message.detail["fields"]) == ("hana", ["by", "reason"])
+    assert "Sorted it out" not in str(message.detail)
     assert "survey_invitation" not in desk.letters(ref)
     with pytest.raises(MessageNotExpected):
         desk.withdraw(ref)
@@ -323,15 +323,15 @@ def test_no_contact_details_closes_as_uncontactable_after_the_deadline(desk):
     ref = desk.file(complainant={"language": "en"}, channel="anonymous")
     assert desk.state(ref) == ("open", "acknowledgement", ["obtain_contact"])
     case = desk.case(ref)
-    assert case["data"]["acknowledgement_impossible"] is True and case["data"]["has_contact"] is False
+    assert case.data["acknowledgement_impossible"] is True and case.data["has_contact"] is False
     assert desk.timers(ref) == {"obtain_contact_deadline": START + dt.timedelta(days=14)}
 
     desk.wait(days=13)
     assert desk.state(ref) == ("open", "acknowledgement", ["obtain_contact"])
     desk.wait(days=1, minutes=1)
     case = desk.case(ref)
-    assert (case["status"], case["stage"], case["outcome"]) == ("closed", "closing", "uncontactable")
-    assert case["tasks"] == [] and case["timers"] == []
+    assert (case.status, case.stage, case.outcome) == ("closed", "closing", "uncontactable")
+    assert case.tasks == () and case.timers == ()
     assert desk.letters(ref) == []
     assert desk.history(ref)[-1] == ("timer", "obtain_contact_deadline", "open", "closed")
 
@@ -342,8 +342,8 @@ def test_contact_details_found_then_acknowledged(desk):
     desk.complete(
         ref, "obtain_contact", contact_attempts="Found on the account.", contact_email="ada@example.org"
     )
-    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledge"])
-    assert desk.case(ref)["data"]["complainant"]["email"] == "ada@example.org"
+    assert desk.state(ref) == ("open", "acknowledgement", ["acknowledgement"])
+    assert desk.case(ref).data["complainant"]["email"] == "ada@example.org"
     desk.complete(ref, "acknowledgement")
     assert desk.letters(ref) == ["acknowledgement_letter"]
     assert desk.state(ref) == ("open", "assessment", ["assess"])
@@ -353,26 +353,26 @@ def test_contact_search_without_result_closes_as_uncontactable(desk):
     ref = desk.file(complainant={}, channel="anonymous")
     desk.complete(ref, "obtain_contact")
     case = desk.case(ref)
-    assert (case["status"], case["outcome"]) == ("closed", "uncontactable")
+    assert (case.status, case.outcome) == ("closed", "uncontactable")
 
 
 def test_not_a_complaint_and_duplicate_close_at_assessment(desk):
     not_a_complaint = desk.acknowledged()
     desk.complete(not_a_complaint, "assessment", is_complaint=False)
     case = desk.case(not_a_complaint)
-    assert (case["status"], case["outcome"]) == ("closed", "not_upheld")
-    assert case["data"]["closure_reason"] == "not_a_complaint"
+    assert (case.status, case.outcome) == ("closed", "not_upheld")
+    assert case.data["closure_reason"] == "not_a_complaint"
 
     duplicate = desk.acknowledged()
     desk.complete(duplicate, "assessment", is_duplicate=True, possible_duplicate_of=not_a_complaint)
     case = desk.case(duplicate)
-    assert (case["status"], case["outcome"]) == ("closed", "merged")
+    assert (case.status, case.outcome) == ("closed", "merged")
 
 
 def test_immediate_action_by_the_handler_and_a_profile_change_at_assessment(desk):
     """Scenario 7: hardship flagged at assessment moves the case to RG 271 hardship (21 days)."""
     ref = desk.acknowledged(category="lending", jurisdiction="AU", product="Personal loan 7781")
-    assert desk.case(ref)["data"]["sla_profile"] == "au_asic_standard"
+    assert desk.case(ref).data["sla_profile"] == "au_asic_standard"
     desk.complete(
         ref,
         "assessment",
@@ -382,9 +382,9 @@ def test_immediate_action_by_the_handler_and_a_profile_change_at_assessment(desk
         hardship_or_vulnerability=True,
     )
     assert desk.state(ref) == ("open", "immediate_action", ["handler_immediate_action"])
-    assert desk.task(ref, "immediate_action")["group"] == "handlers"
-    history = desk.case(ref)["history"]
-    changed = [e["detail"] for e in history if e["action"] == "sla_profile_changed"]
+    assert desk.task(ref, "immediate_action").group_id == "handlers"
+    history = desk.case(ref).history
+    changed = [e.detail for e in history if e.action == "sla_profile_changed"]
     assert changed == [{"from": "au_asic_standard", "to": "au_asic_hardship"}]
     desk.complete(
         ref,
@@ -394,7 +394,7 @@ def test_immediate_action_by_the_handler_and_a_profile_change_at_assessment(desk
     )
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
     assert desk.due(ref)["final_response"] == START + dt.timedelta(days=21)
-    (rearmed,) = [e["detail"] for e in desk.case(ref)["history"] if e["action"] == "deadlines_rearmed"]
+    (rearmed,) = [e.detail for e in desk.case(ref).history if e.action == "deadlines_rearmed"]
     assert {m["deadline"] for m in rearmed["moved"]} >= {"final_response", "holding_reply"}
 
 
@@ -412,7 +412,7 @@ def test_the_decision_table_picks_the_profile_at_receipt(
 ):
     ref = desk.acknowledged(jurisdiction=jurisdiction, category=category)
     desk.complete(ref, "assessment", category=category)
-    assert desk.case(ref)["data"]["sla_profile"] == profile
+    assert desk.case(ref).data["sla_profile"] == profile
     assert desk.due(ref)["final_response"] == START + final_response
 
 
@@ -426,7 +426,7 @@ def test_payment_complaint_gets_a_holding_reply_then_the_final_response(desk):
         description="A card payment of 249 GBP that I did not make.",
     )
     desk.complete(ref, "assessment", category="payment_services", impact="medium")
-    assert desk.case(ref)["data"]["sla_profile"] == "uk_payment_services"
+    assert desk.case(ref).data["sla_profile"] == "uk_payment_services"
     holding = dt.datetime(2027, 1, 19, 17, 0, tzinfo=dt.UTC)  # close of business day 15
     final = dt.datetime(2027, 2, 16, 17, 0, tzinfo=dt.UTC)  # close of business day 35
     due = desk.due(ref)
@@ -457,7 +457,7 @@ def test_holding_letter_goes_once_even_when_the_investigation_resumes_after_its_
     assert desk.state(ref) == ("open", "investigation", ["investigate"])
     assert desk.letters(ref) == ["acknowledgement_letter", "holding_letter", "information_request_letter"]
     queued = [h[1] for h in desk.history(ref) if h[0] == "notification_queued"]
-    assert queued == ["acknowledge", "send_holding_letter", "request_information"]
+    assert queued == ["acknowledgement", "send_holding_letter", "information_request"]
 
 
 # --------------------------------------------------------------------------------------------- forms
@@ -563,8 +563,8 @@ def test_an_internal_deadline_does_not_fire_while_the_clock_is_paused(desk, juri
 def test_withdrawing_a_complaint_withdraws_its_running_dispute(desk):
     ref, dispute = desk.escalated()
     desk.withdraw(ref)
-    assert desk.case(ref)["status"] == "withdrawn"
-    assert (desk.case(dispute)["status"], desk.case(dispute)["outcome"]) == ("withdrawn", "withdrawn")
+    assert desk.case(ref).status == "withdrawn"
+    assert (desk.case(dispute).status, desk.case(dispute).outcome) == ("withdrawn", "withdrawn")
 
 
 def test_letters_go_to_a_representative_when_there_is_one(desk, service):
@@ -587,6 +587,6 @@ def test_letters_go_to_a_representative_when_there_is_one(desk, service):
 def test_the_reply_deadline_counts_from_when_the_decision_went_out(desk, clock):
     ref = desk.decided()
     sent_at = clock.now()
-    assert desk.case(ref)["data"]["sla_times"]["communicated"] == sent_at.isoformat()
+    assert desk.case(ref).data["sla_times"]["communicated"] == sent_at.isoformat()
     reply = desk.deadlines(ref)["complainant_reply"]
     assert reply.due_at == sent_at + dt.timedelta(days=14)  # default profile: P14D from communicated

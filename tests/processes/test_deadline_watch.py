@@ -42,21 +42,21 @@ def run_clock(desk: Desk, until: dt.datetime) -> None:
 
 
 def breaches(desk: Desk, ref: str) -> list[str]:
-    return [e["detail"]["deadline"] for e in desk.case(ref)["history"] if e["action"] == "deadline_breached"]
+    return [e.detail["deadline"] for e in desk.case(ref).history if e.action == "deadline_breached"]
 
 
 def reminders(desk: Desk, ref: str, deadline: str) -> int:
     return sum(
         1
-        for e in desk.case(ref)["history"]
-        if e["action"] == "deadline_reminder" and e["detail"]["deadline"] == deadline
+        for e in desk.case(ref).history
+        if e.action == "deadline_reminder" and e.detail["deadline"] == deadline
     )
 
 
 @pytest.mark.parametrize("profile", ["uk_fca", "au_asic_standard"])
 def test_an_untouched_complaint_breaches_every_deadline_in_order(desk, profile):
     ref = desk.file(jurisdiction=JURISDICTION[profile], category="fees_and_charges")
-    assert desk.case(ref)["data"]["sla_profile"] == profile
+    assert desk.case(ref).data["sla_profile"] == profile
     records = desk.deadlines(ref)
     receipt = ["acknowledge", "summary_resolution", "holding_reply", "final_response"]
     assert sorted(records) == sorted(receipt)  # the others count from events that never happen
@@ -76,14 +76,11 @@ def test_an_untouched_complaint_breaches_every_deadline_in_order(desk, profile):
     # The final response passed while the complaint waited at its acknowledgement: the diagram's catch of
     # deadline_passed sent the referral letter and started the dispute.
     case = desk.case(ref)
-    assert (
-        case["status"] == "escalated"
-        and case["data"]["escalation_reason"] == "final_response_deadline_missed"
-    )
+    assert case.status == "escalated" and case.data["escalation_reason"] == "final_response_deadline_missed"
     assert "dispute_referral_letter" in desk.letters(ref)
     mails = {template for template, to in desk.staff_mails(ref) if to == "sam@staff.example"}
     assert {"deadline_warning", "staff_reminder", "staff_escalation"} <= mails
-    shown = {d["name"]: d["status"] for d in case["deadlines"]}
+    shown = {d.name: d.status for d in case.deadlines}
     assert shown == dict.fromkeys(receipt, "breached")
 
 
@@ -114,7 +111,7 @@ def test_the_same_complaint_worked_on_time_meets_every_deadline(desk, profile):
         )
     assert breaches(desk, ref) == []
     assert "staff_escalation" not in {t for t, _ in desk.staff_mails(ref)}
-    assert {d["status"] for d in desk.case(ref)["deadlines"]} == {"met"}
+    assert {d.status for d in desk.case(ref).deadlines} == {"met"}
     with desk.service.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Timer)) == 0
 
@@ -137,7 +134,7 @@ def test_one_minute_deadlines_left_untouched_remind_again_and_are_breached_not_m
     acknowledge = desk.deadlines(ref)["acknowledge"]
     assert acknowledge.met_at is None and acknowledge.breached_at is not None
     assert reminders(desk, ref, "acknowledge") >= 5
-    assert desk.case(ref)["status"] == "escalated"  # the final response passed while it waited
+    assert desk.case(ref).status == "escalated"  # the final response passed while it waited
     assert [t for t, to in desk.staff_mails(ref) if to == "sam@staff.example"].count("staff_reminder") >= 5
 
 

@@ -24,7 +24,7 @@ def desk(service, clock) -> Desk:
 def consent_and_notice(desk: Desk, dispute: str) -> None:
     desk.complete(dispute, "dispute_referral")
     assert desk.state(dispute) == ("open", "notice", [])
-    assert "provider_notice" in desk.case(dispute)["waiting_for"]
+    assert "provider_notice" in desk.case(dispute).waiting_for
     desk.tell(
         dispute,
         "provider_notice",
@@ -50,10 +50,10 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
         ("linked_case_started", "dispute_start", "awaiting_complainant", "escalated"),
         ("notification_queued", "throw_dispute_start", "awaiting_complainant", "escalated"),
     ]
-    assert desk.case(ref)["data"]["escalation_reason"] == "complainant_rejected"
+    assert desk.case(ref).data["escalation_reason"] == "complainant_rejected"
 
     assert desk.state(dispute) == ("open", "referral", ["record_referral"])
-    data = desk.case(dispute)["data"]
+    data = desk.case(dispute).data
     assert (data["complaint_reference"], data["escalation_reason"]) == (ref, "complainant_rejected")
     assert desk.history(dispute)[0] == ("start", "dispute_start", None, "open")
     with pytest.raises(PermissionDenied):
@@ -67,7 +67,7 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
         {"method": "advisory", "binding": False, "recommendation": "Refund both fees and pay 50 GBP."},
         as_=desk.provider,
     )
-    assert desk.state(dispute) == ("open", "decision", ["decide"])
+    assert desk.state(dispute) == ("open", "decision", ["dispute_decision"])
     desk.complete(dispute, "dispute_decision")
     assert desk.state(dispute) == ("open", "implementation", ["implement"])
     assert set(desk.due(dispute)) == {"implementation"}  # from the acceptance, met by the implementation
@@ -77,13 +77,13 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
 
     desk.complete(dispute, "dispute_closing", outcome="upheld")
     closed_dispute = desk.case(dispute)
-    assert (closed_dispute["status"], closed_dispute["outcome"]) == ("closed", "upheld")
+    assert (closed_dispute.status, closed_dispute.outcome) == ("closed", "upheld")
     complaint = desk.case(ref)
-    assert (complaint["status"], complaint["stage"], complaint["outcome"]) == ("closed", "closing", "upheld")
-    assert complaint["data"]["dispute_outcome"] == "recommendation_accepted"
-    assert complaint["data"]["lessons_learned"] == "Fee batches need a guard against running twice."
-    assert [(c["relation"], c["status"]) for c in complaint["linked_cases"]] == [("child", "closed")]
-    assert [(c["relation"], c["status"]) for c in closed_dispute["linked_cases"]] == [("parent", "closed")]
+    assert (complaint.status, complaint.stage, complaint.outcome) == ("closed", "closing", "upheld")
+    assert complaint.data["dispute_outcome"] == "recommendation_accepted"
+    assert complaint.data["lessons_learned"] == "Fee batches need a guard against running twice."
+    assert [(c.relation, c.status) for c in complaint.linked_cases] == [("child", "closed")]
+    assert [(c.relation, c.status) for c in closed_dispute.linked_cases] == [("parent", "closed")]
     assert sorted(desk.history(ref)[-2:]) == [
         ("linked_case_closed", None, "escalated", "closed"),
         ("message", "dispute_closed", "escalated", "closed"),
@@ -93,18 +93,18 @@ def test_rejected_outcome_settled_by_an_accepted_recommendation(desk):
         ("message", "provider_notice"),
         ("complete_task", "evaluate"),
         ("message", "provider_outcome"),
-        ("complete_task", "decide"),
+        ("complete_task", "dispute_decision"),
         ("complete_task", "implement"),
         ("complete_task", "close_dispute"),
     ]
-    assert [e["actor"] for e in closed_dispute["history"] if e["action"] == "message"] == ["fos", "fos"]
+    assert [e.actor for e in closed_dispute.history if e.action == "message"] == ["fos", "fos"]
 
 
 def test_final_response_deadline_missed_goes_to_a_binding_determination(desk):
     """Scenario 4: open at 8 weeks. Holding letter first, then referral, determination, implementation."""
     ref = desk.acknowledged(jurisdiction="other", category="lending", product="Mortgage 0042")
     desk.complete(ref, "assessment", category="lending", complexity="complex")
-    assert desk.case(ref)["data"]["sla_profile"] == "default"
+    assert desk.case(ref).data["sla_profile"] == "default"
     due = desk.due(ref)
     assert (due["final_response"], due["holding_reply"]) == (
         START + dt.timedelta(weeks=8),
@@ -123,7 +123,7 @@ def test_final_response_deadline_missed_goes_to_a_binding_determination(desk):
     desk.wait_until(START + dt.timedelta(weeks=8, minutes=1))
     assert desk.state(ref) == ("escalated", "escalated", [])
     assert desk.letters(ref) == ["acknowledgement_letter", "holding_letter", "dispute_referral_letter"]
-    assert desk.case(ref)["data"]["escalation_reason"] == "final_response_deadline_missed"
+    assert desk.case(ref).data["escalation_reason"] == "final_response_deadline_missed"
     assert desk.deadlines(ref)["final_response"].breached_at == START + dt.timedelta(weeks=8, minutes=1)
     assert ("staff_escalation", "sam@staff.example") in desk.staff_mails(ref)
     assert ("message", "deadline_passed", "open", "escalated") in desk.history(ref)
@@ -145,9 +145,9 @@ def test_final_response_deadline_missed_goes_to_a_binding_determination(desk):
     )
 
     complaint = desk.case(ref)
-    assert (complaint["status"], complaint["outcome"]) == ("closed", "partly_upheld")
-    assert complaint["data"]["dispute_outcome"] == "determination_implemented"
-    assert desk.case(dispute)["data"]["resolution_method"] == "determinative"
+    assert (complaint.status, complaint.outcome) == ("closed", "partly_upheld")
+    assert complaint.data["dispute_outcome"] == "determination_implemented"
+    assert desk.case(dispute).data["resolution_method"] == "determinative"
 
 
 def test_settlement_offer_needs_a_supervisor_and_can_be_sent_back(desk):
@@ -157,7 +157,7 @@ def test_settlement_offer_needs_a_supervisor_and_can_be_sent_back(desk):
         dispute, "dispute_evaluation", settlement_offer=150, settlement_terms="150 GBP, full settlement."
     )
     assert desk.state(dispute) == ("open", "evaluation", ["approve_offer"])
-    assert desk.task(dispute, "approval")["group"] == "supervisors"
+    assert desk.task(dispute, "approval").group_id == "supervisors"
     with pytest.raises(PermissionDenied):
         desk.complete(dispute, "approval", as_=desk.disputes)
     desk.complete(dispute, "approval", approved=False, approval_comments="Offer 100.")
@@ -176,10 +176,10 @@ def test_settlement_offer_needs_a_supervisor_and_can_be_sent_back(desk):
     desk.complete(dispute, "dispute_decision")
     desk.complete(dispute, "implementation_proof")
     desk.complete(dispute, "dispute_closing", dispute_outcome="settled", outcome="partly_upheld")
-    assert desk.case(dispute)["data"]["settlement_offer"] == 100
+    assert desk.case(dispute).data["settlement_offer"] == 100
     complaint = desk.case(ref)
-    assert (complaint["status"], complaint["outcome"]) == ("closed", "partly_upheld")
-    assert complaint["data"]["dispute_outcome"] == "settled"
+    assert (complaint.status, complaint.outcome) == ("closed", "partly_upheld")
+    assert complaint.data["dispute_outcome"] == "settled"
 
 
 def test_rejected_recommendation_is_closed_with_reasons(desk):
@@ -198,8 +198,8 @@ def test_rejected_recommendation_is_closed_with_reasons(desk):
     assert desk.state(dispute) == ("open", "closing", ["close_dispute"])
     desk.complete(dispute, "dispute_closing", dispute_outcome="recommendation_rejected", outcome="not_upheld")
     complaint = desk.case(ref)
-    assert (complaint["status"], complaint["outcome"]) == ("closed", "not_upheld")
-    assert complaint["data"]["dispute_outcome"] == "recommendation_rejected"
+    assert (complaint.status, complaint.outcome) == ("closed", "not_upheld")
+    assert complaint.data["dispute_outcome"] == "recommendation_rejected"
 
 
 def test_no_consent_closes_the_dispute_and_the_complaint(desk):
@@ -209,8 +209,8 @@ def test_no_consent_closes_the_dispute_and_the_complaint(desk):
     desk.complete(dispute, "dispute_closing", dispute_outcome="no_consent", outcome="partly_upheld")
     assert desk.state(dispute)[0] == "closed"
     complaint = desk.case(ref)
-    assert (complaint["status"], complaint["outcome"]) == ("closed", "partly_upheld")
-    assert complaint["data"]["dispute_outcome"] == "no_consent"
+    assert (complaint.status, complaint.outcome) == ("closed", "partly_upheld")
+    assert complaint.data["dispute_outcome"] == "no_consent"
 
 
 def test_withdrawn_dispute_withdraws_the_complaint(desk):
@@ -218,8 +218,8 @@ def test_withdrawn_dispute_withdraws_the_complaint(desk):
     desk.complete(dispute, "dispute_referral")
     desk.withdraw(dispute, reason="The complainant no longer wants to pursue it.")
     dispute_case = desk.case(dispute)
-    assert (dispute_case["status"], dispute_case["outcome"]) == ("withdrawn", "withdrawn")
+    assert (dispute_case.status, dispute_case.outcome) == ("withdrawn", "withdrawn")
     complaint = desk.case(ref)
-    assert (complaint["status"], complaint["outcome"]) == ("withdrawn", "withdrawn")
+    assert (complaint.status, complaint.outcome) == ("withdrawn", "withdrawn")
     assert ("message", "dispute_closed", "escalated", "withdrawn") in desk.history(ref)
-    assert complaint["timers"] == [] and dispute_case["timers"] == []
+    assert complaint.timers == () and dispute_case.timers == ()

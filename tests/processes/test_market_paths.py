@@ -39,7 +39,7 @@ def end_of(zone: str, *day: int) -> dt.datetime:
 def test_the_decision_table_picks_the_market_profile(desk, jurisdiction, category, profile, final_response):
     ref = desk.acknowledged(jurisdiction=jurisdiction, category=category)
     desk.complete(ref, "assessment", category=category)
-    assert desk.case(ref)["data"]["sla_profile"] == profile
+    assert desk.case(ref).data["sla_profile"] == profile
     assert desk.due(ref)["final_response"] == final_response
 
 
@@ -58,11 +58,11 @@ def test_a_chinese_complaint_extended_with_a_superiors_approval(desk):
 def test_a_polish_consumer_complaint_left_unanswered_is_deemed_accepted(desk):
     ref = desk.acknowledged(jurisdiction="PL", category="delivery")
     desk.complete(ref, "assessment", category="delivery")
-    assert desk.case(ref)["data"]["sla_profile"] == "pl_consumer"
+    assert desk.case(ref).data["sla_profile"] == "pl_consumer"
     desk.wait_until(end_of("Europe/Warsaw", 2026, 12, 23) + dt.timedelta(seconds=1))
     case = desk.case(ref)
-    assert case["outcome"] == "upheld" and case["status"] != "closed"
-    assert case["deemed_outcome"]["rule"] == "deemed_upheld"
+    assert case.outcome == "upheld" and case.status != "closed"
+    assert case.deemed_outcome["rule"] == "deemed_upheld"
     assert "outcome_deemed" in desk.actions(ref)
     assert desk.deadlines(ref)["final_response"].breached_at is not None
 
@@ -72,4 +72,4 @@ def test_a_subdivision_picks_its_country_profile(desk, jurisdiction, profile):
     """ISO 3166-2 subdivisions (Masovia is PL-14, Beijing CN-BJ) count as their country."""
     data = intake(jurisdiction=jurisdiction, category="lending")
     ref = desk.service.start_case(COMPLAINT, data, desk.handler, validate_start_form=False).reference
-    assert desk.case(ref)["data"]["sla_profile"] == profile
+    assert desk.case(ref).data["sla_profile"] == profile

@@ -11,12 +11,14 @@ that pass the forms' validation; a test overrides only what matters to it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.cases import queries
+from engine.cases.read_models import CaseDetail, CaseTask
 from engine.cases.service import CaseResult, CaseService
 from engine.cases.tables import Case
 from engine.core.actors import COMPLAINANT, Actor
@@ -147,10 +149,14 @@ FORM_DATA: dict[str, dict[str, Any]] = {
 class Desk:
     """A complaints desk: the deployed processes, one person per group, and the clock on the wall."""
 
-    def __init__(self, service: CaseService, clock: FixedClock) -> None:
+    def __init__(
+        self, service: CaseService, clock: FixedClock, processes: Sequence[Path] = (ROOT / "processes",)
+    ) -> None:
+        """`processes`: the BPMN and DMN files or folders to deploy (with `forms/`); the real ones unless a
+        test deploys older versions first."""
         self.service = service
         self.clock = clock
-        deploy(service, ROOT / "processes", forms=ROOT / "forms")
+        deploy(service, *processes, forms=ROOT / "forms")
         self.handler = self._person("hana", "handlers")
         self.supervisor = self._person("sam", "supervisors", roles=("supervisor",))
         self.safety = self._person("sia", "safety")
@@ -183,16 +189,16 @@ class Desk:
         """Staff log a complaint with the intake form; returns its reference."""
         return self.service.start_case(COMPLAINT, intake(**overrides), self.handler).reference
 
-    def task(self, ref: str, form_id: str) -> dict[str, Any]:
-        tasks = [t for t in self.case(ref)["tasks"] if t["form"] == form_id]
-        assert len(tasks) == 1, f"{ref}: no single ready task with form {form_id}: {self.case(ref)['tasks']}"
+    def task(self, ref: str, form_id: str) -> CaseTask:
+        tasks = [t for t in self.case(ref).tasks if t.form_id == form_id]
+        assert len(tasks) == 1, f"{ref}: no single ready task with form {form_id}: {self.case(ref).tasks}"
         return tasks[0]
 
     def complete(self, ref: str, form_id: str, as_: Actor | None = None, **data: Any) -> CaseResult:
         """The member of the task's group (or `as_`) fills in the form with the defaults plus `data`."""
         task = self.task(ref, form_id)
-        actor = as_ or self.by_group[task["group"]]
-        return self.service.complete_task(task["id"], {**FORM_DATA.get(form_id, {}), **data}, actor)
+        actor = as_ or self.by_group[task.group_id]
+        return self.service.complete_task(task.id, {**FORM_DATA.get(form_id, {}), **data}, actor)
 
     def tell(
         self, ref: str, message: str, payload: Mapping[str, Any] | None = None, as_: Actor = COMPLAINANT
@@ -237,37 +243,34 @@ class Desk:
 
     # --- what people see ---------------------------------------------------------------------------------
 
-    def case(self, ref: str) -> dict[str, Any]:
+    def case(self, ref: str) -> CaseDetail:
         return queries.case_detail(self.service, ref)
 
     def state(self, ref: str) -> tuple[str, str | None, list[str]]:
         """(status, stage, ready task ids) as a list or a detail page shows them."""
         case = self.case(ref)
-        return case["status"], case["stage"], sorted(t["bpmn_id"] for t in case["tasks"])
+        return case.status, case.stage, sorted(t.bpmn_id for t in case.tasks)
 
     def history(self, ref: str) -> list[tuple[str, str | None, str | None, str | None]]:
-        return [
-            (e["action"], e["element"], e["status_before"], e["status_after"])
-            for e in self.case(ref)["history"]
-        ]
+        return [(e.action, e.element, e.status_before, e.status_after) for e in self.case(ref).history]
 
     def actions(self, ref: str) -> list[str]:
-        return [e["action"] for e in self.case(ref)["history"]]
+        return [e.action for e in self.case(ref).history]
 
     def linked(self, ref: str) -> list[tuple[str, str, str]]:
-        return [(c["relation"], c["process_id"], c["reference"]) for c in self.case(ref)["linked_cases"]]
+        return [(c.relation, c.process_id, c.reference) for c in self.case(ref).linked_cases]
 
     def child(self, ref: str) -> str:
-        (child,) = [c["reference"] for c in self.case(ref)["linked_cases"] if c["relation"] == "child"]
+        (child,) = [c.reference for c in self.case(ref).linked_cases if c.relation == "child"]
         return child
 
     def timers(self, ref: str) -> dict[str, dt.datetime]:
         """BPMN timers waiting on the case, by element id (the engine's early warnings left out)."""
-        return {t["bpmn_id"]: t["due_at"] for t in self.case(ref)["timers"] if t["kind"] == "bpmn"}
+        return {t.bpmn_id: t.due_at for t in self.case(ref).timers if t.kind == "bpmn"}
 
     def due(self, ref: str) -> dict[str, dt.datetime]:
         """The deadlines the engine watches for the case and that are still open, by name."""
-        return {d["name"]: d["due_at"] for d in self.case(ref)["deadlines"] if d["status"] == "open"}
+        return {d.name: d.due_at for d in self.case(ref).deadlines if d.status == "open"}
 
     def _case_id(self, session, ref: str) -> int:
         return session.scalar(select(Case.id).where(Case.reference == ref))
@@ -320,18 +323,18 @@ class Desk:
         """Submit the task's form once per required field, leaving that field out; each must come back
         FormInvalid naming it, and the case must not move. Returns the fields checked."""
         task = self.task(ref, form_id)
-        actor = self.by_group[task["group"]]
+        actor = self.by_group[task.group_id]
         full = {**FORM_DATA.get(form_id, {}), **data}
-        before = self.case(ref)["history"][-1]["seq"]
+        before = self.case(ref).history[-1].seq
         required = self.required_fields(form_id)
         for key in required:
             try:
-                self.service.complete_task(task["id"], _without(full, key), actor)
+                self.service.complete_task(task.id, _without(full, key), actor)
             except FormInvalid as exc:
                 assert key in exc.errors, (form_id, key, exc.errors)
             else:
                 raise AssertionError(f"{form_id}: completed without the required field {key}")
-        assert self.case(ref)["history"][-1]["seq"] == before
+        assert self.case(ref).history[-1].seq == before
         return required
 
 

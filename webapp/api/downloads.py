@@ -6,6 +6,8 @@ import io
 
 from flask import Response, send_file
 
+from engine.cases.read_models import AttachmentItem
+
 # The OpenAPI answer of a download endpoint.
 FILE_RESPONSE = {
     "200": {
@@ -15,15 +17,15 @@ FILE_RESPONSE = {
 }
 
 
-def file_response(description: dict, content: bytes) -> Response:
+def file_response(description: AttachmentItem, content: bytes) -> Response:
     """`Content-Disposition: attachment` so a browser never renders it in our origin (an HTML or SVG file
     would run there), the recorded type with `nosniff` so it is never guessed, and a sandboxing CSP for
     anyone who opens the address directly."""
     response = send_file(
         io.BytesIO(content),
-        mimetype=description["media_type"],
+        mimetype=description.media_type,
         as_attachment=True,
-        download_name=description["name"],
+        download_name=description.name,
         etag=False,
         conditional=False,
         max_age=0,

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.cases.tables import Case
-from engine.evidence import attachments
 from tests.support.browser import shoot
 
 pytestmark = pytest.mark.browser
@@ -42,10 +41,10 @@ def test_a_complaint_filed_in_the_complainants_language_gets_its_reference_and_c
     shoot(page, f"portal-complaint-made-{lang}-{'js' if javascript else 'nojs'}")
 
     case = desk.case(reference)
-    assert case["status"] == "open"
-    assert case["data"]["complainant"]["name"] == name
-    assert case["data"]["complainant"]["language"] == lang  # chosen from the page's language
-    assert case["data"]["channel"] == "web"
+    assert case.status == "open"
+    assert case.data["complainant"]["name"] == name
+    assert case.data["complainant"]["language"] == lang  # chosen from the page's language
+    assert case.data["channel"] == "web"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -85,9 +84,9 @@ def test_a_refused_submission_keeps_every_value_and_names_each_problem(site, new
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/complain/done$"))
     case = desk.case(page.inner_text("#reference").strip())
-    assert case["data"]["category"] == "fees_and_charges"
-    assert case["data"]["agreements"]["contact_by"] == ["email"]
-    assert case["data"]["remedy_sought"] == "Refund the fee.\nAnd an apology."
+    assert case.data["category"] == "fees_and_charges"
+    assert case.data["agreements"]["contact_by"] == ["email"]
+    assert case.data["remedy_sought"] == "Refund the fee.\nAnd an apology."
 
 
 def test_a_refused_evidence_file_is_named_and_nothing_typed_is_lost(site, new_page, desk, tmp_path):
@@ -113,8 +112,7 @@ def test_a_refused_evidence_file_is_named_and_nothing_typed_is_lost(site, new_pa
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/complain/done$"))
     reference = page.inner_text("#reference").strip()
-    case_id = attachments.case_id_of(desk.service.db, reference)
-    assert [a["name"] for a in attachments.list_for_case(desk.service.db, case_id)] == ["statement.pdf"]
+    assert [a.name for a in desk.case(reference).attachments] == ["statement.pdf"]
 
 
 def case_count(desk) -> int:
@@ -140,5 +138,5 @@ def test_the_complaint_form_works_by_keyboard_alone(site, new_page, desk):
         raise AssertionError(f"the send button was never reached by Tab; still to type: {list(typed)}")
     page.wait_for_url(re.compile(r"/complain/done$"))
     case = desk.case(page.inner_text("#reference").strip())
-    assert case["data"]["agreements"]["contact_by"] == ["email"]
-    assert case["data"]["complainant"]["email"] == "maryam@example.org"
+    assert case.data["agreements"]["contact_by"] == ["email"]
+    assert case.data["complainant"]["email"] == "maryam@example.org"

@@ -102,7 +102,7 @@ def test_the_complainant_rejects_with_reasons_and_an_empty_reason_is_refused(sit
     page.fill("#f-text-reject", "One refund is not enough: the fee was taken twice for three months.")
     page.click("text=I do not accept the decision")
     assert page.locator(".notice--success").is_visible()
-    assert desk.case(reference)["status"] == "escalated"
+    assert desk.case(reference).status == "escalated"
 
 
 def test_the_complainant_withdraws_after_confirming(site, new_page, desk):
@@ -114,7 +114,7 @@ def test_the_complainant_withdraws_after_confirming(site, new_page, desk):
     page.fill("#f-text-withdraw", "The branch refunded the fee.")
     page.click("button:has-text('Yes, withdraw my complaint')")
     assert page.locator(".notice--success").is_visible()
-    assert desk.case(reference)["status"] == "withdrawn"
+    assert desk.case(reference).status == "withdrawn"
     assert page.locator("#status").inner_text().strip() == "Withdrawn"
 
 

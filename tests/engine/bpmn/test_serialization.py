@@ -577,7 +577,7 @@ def linked_cases(service: CaseService, clock: FixedClock) -> None:
     disputes = make_user(service, "dora", "disputes")
     parent = service.start_case("parent", {"reason": "rejected"}, handler)
     child = queries.case_detail(service, parent.linked[0])
-    assert service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes).status == "closed"
+    assert service.complete_task(child.tasks[0].id, {"decision": "upheld"}, disputes).status == "closed"
 
 
 def sla_pause_and_resume(service: CaseService, clock: FixedClock) -> None:
@@ -633,7 +633,7 @@ def complaint_deadlines_missed(service: CaseService, clock: FixedClock) -> None:
         as_=desk.provider,
     )
     desk.withdraw(ref)
-    assert desk.case(dispute)["status"] == "withdrawn"
+    assert desk.case(dispute).status == "withdrawn"
     standard = desk.decided()
     desk.wait(days=7, minutes=1)
     desk.wait(days=7)

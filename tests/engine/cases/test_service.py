@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.cases import queries
 from engine.cases.audit import verify_chain
+from engine.cases.read_models import LinkedCase
 from engine.cases.tables import AuditEvent, Case, Task
 from engine.core.errors import (
     ConflictError,
@@ -61,13 +62,13 @@ def test_completion_runs_to_the_wait_and_status_comes_from_the_diagram(lifecycle
         [],
     )
     detail = queries.case_detail(lifecycle, started.reference)
-    assert detail["data"]["score"] == 6
-    assert detail["waiting_for"] == ["complainant_reply", "withdraw"]
+    assert detail.data["score"] == 6
+    assert detail.waiting_for == ("complainant_reply", "withdraw")
     # the reply deadline (default profile) is indexed as a timer, due in the future; the diagram marks no
     # event that meets a deadline, so the engine watches none of them for this process
-    bpmn = [t for t in detail["timers"] if t["kind"] == "bpmn"]
-    assert len(bpmn) == 1 and bpmn[0]["due_at"] > clock.now() and bpmn[0]["deadline"] == "complainant_reply"
-    assert [t["kind"] for t in detail["timers"]] == ["bpmn"] and detail["deadlines"] == []
+    bpmn = [t for t in detail.timers if t.kind == "bpmn"]
+    assert len(bpmn) == 1 and bpmn[0].due_at > clock.now() and bpmn[0].deadline == "complainant_reply"
+    assert [t.kind for t in detail.timers] == ["bpmn"] and detail.deadlines == ()
     assert count(lifecycle, Task) == 0
 
 
@@ -77,14 +78,14 @@ def test_message_completes_the_case_and_audit_chain_holds(lifecycle, handler):
     closed = lifecycle.deliver_message(started.reference, "complainant_reply", {"accept": True}, handler)
     assert (closed.status, closed.stage, closed.outcome) == ("closed", "closing", None)
     detail = queries.case_detail(lifecycle, started.reference)
-    assert detail["data"]["complainant_reply"] == {"accept": True}
-    assert [h["action"] for h in detail["history"]] == ["start", "complete_task", "message"]
-    assert [(h["status_before"], h["status_after"]) for h in detail["history"]] == [
+    assert detail.data["complainant_reply"] == {"accept": True}
+    assert [h.action for h in detail.history] == ["start", "complete_task", "message"]
+    assert [(h.status_before, h.status_after) for h in detail.history] == [
         (None, "open"),
         ("open", "awaiting_complainant"),
         ("awaiting_complainant", "closed"),
     ]
-    assert detail["timers"] == [] and detail["closed_at"] is not None
+    assert detail.timers == () and detail.closed_at is not None
     with lifecycle.db.read() as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert verify_chain(events) is None
@@ -166,13 +167,13 @@ def test_claim_release_assign_are_recorded_and_guarded(lifecycle, handler):
     lifecycle.assign_task(task_id, "olga", boss, "hana is on leave")
     with lifecycle.db.read() as session:
         assert session.get(Task, task_id).assignee == "olga"
-    history = queries.case_detail(lifecycle, started.reference)["history"]
+    history = queries.case_detail(lifecycle, started.reference).history
     assign = history[-1]
-    assert (assign["action"], assign["actor"]) == ("assign", "sam")
-    assert assign["detail"] == {"from": "hana", "to": "olga", "reason": "hana is on leave"}
+    assert (assign.action, assign.actor) == ("assign", "sam")
+    assert assign.detail == {"from": "hana", "to": "olga", "reason": "hana is on leave"}
     lifecycle.release_task(task_id, other)
     assert lifecycle.complete_task(task_id, GOOD, handler).status == "awaiting_complainant"
-    assert [h["action"] for h in queries.case_detail(lifecycle, started.reference)["history"]] == [
+    assert [h.action for h in queries.case_detail(lifecycle, started.reference).history] == [
         "start",
         "claim",
         "assign",
@@ -192,15 +193,13 @@ def test_completed_task_cannot_be_completed_again(lifecycle, handler):
 def test_due_timer_fires_once_and_closes_the_case(lifecycle, handler, clock):
     started = lifecycle.start_case("lifecycle", {}, handler)
     lifecycle.complete_task(only_task(started).id, GOOD, handler)
-    timer = next(
-        t for t in queries.case_detail(lifecycle, started.reference)["timers"] if t["kind"] == "bpmn"
-    )
+    timer = next(t for t in queries.case_detail(lifecycle, started.reference).timers if t.kind == "bpmn")
     with pytest.raises(ConflictError):
-        lifecycle.fire_timer(timer["id"])  # not due yet
-    clock.set(timer["due_at"] + dt.timedelta(seconds=1))
-    result = lifecycle.fire_timer(timer["id"])
+        lifecycle.fire_timer(timer.id)  # not due yet
+    clock.set(timer.due_at + dt.timedelta(seconds=1))
+    result = lifecycle.fire_timer(timer.id)
     assert (result.status, result.outcome) == ("closed", "closed_without_answer")
-    assert lifecycle.fire_timer(timer["id"]) is None  # gone: fires exactly once
+    assert lifecycle.fire_timer(timer.id) is None  # gone: fires exactly once
 
 
 def test_running_cases_keep_their_version(service, handler, tmp_path):
@@ -229,21 +228,17 @@ def test_linked_case_escalates_the_parent_until_it_closes(service, handler):
     assert parent.status == "escalated" and parent.stage == "escalated" and len(parent.linked) == 1
     child_ref = parent.linked[0]
     child = queries.case_detail(service, child_ref)
-    assert child["data"]["referral"] == {"parent_reference": parent.reference, "why": "rejected"}
-    assert [c["reference"] for c in queries.case_detail(service, parent.reference)["linked_cases"]] == [
-        child_ref
-    ]
-    assert child["linked_cases"] == [
-        {"reference": parent.reference, "process_id": "parent", "status": "escalated", "relation": "parent"}
-    ]
+    assert child.data["referral"] == {"parent_reference": parent.reference, "why": "rejected"}
+    assert [c.reference for c in queries.case_detail(service, parent.reference).linked_cases] == [child_ref]
+    assert child.linked_cases == (LinkedCase(parent.reference, "parent", "escalated", "parent"),)
     with pytest.raises(PermissionDenied):
-        service.complete_task(child["tasks"][0]["id"], {}, handler)
-    closed_child = service.complete_task(child["tasks"][0]["id"], {"decision": "upheld"}, disputes)
+        service.complete_task(child.tasks[0].id, {}, handler)
+    closed_child = service.complete_task(child.tasks[0].id, {"decision": "upheld"}, disputes)
     assert closed_child.status == "closed"
     after = queries.case_detail(service, parent.reference)
-    assert (after["status"], after["outcome"]) == ("closed", "upheld")
-    assert after["data"]["child_result"] == {"decision": "upheld", "child": child_ref}
-    assert [h["action"] for h in after["history"]] == [
+    assert (after.status, after.outcome) == ("closed", "upheld")
+    assert after.data["child_result"] == {"decision": "upheld", "child": child_ref}
+    assert [h.action for h in after.history] == [
         "start",
         "linked_case_started",
         "linked_case_closed",
@@ -271,7 +266,7 @@ def test_data_that_stored_cases_would_misread_is_refused_and_nothing_is_written(
         lifecycle.deliver_message(started.reference, "complainant_reply", {"typename": "Nope"}, handler)
     assert set(err.value.errors) == {"payload.typename"}
     detail = queries.case_detail(lifecycle, started.reference)
-    assert detail["status"] == "awaiting_complainant"
+    assert detail.status == "awaiting_complainant"
     closed = lifecycle.deliver_message(started.reference, "complainant_reply", {"accept": True}, handler)
     assert closed.status == "closed"
 
@@ -285,8 +280,8 @@ def test_a_reference_already_taken_is_drawn_again_from_scratch(lifecycle, handle
     second = lifecycle.start_case("lifecycle", {}, handler)  # collides once, then starts afresh
     assert (first.reference, second.reference) == ("LIF-2026-AAAAAAAA", "LIF-2026-BBBBBBBB")
     detail = queries.case_detail(lifecycle, second.reference)
-    assert detail["data"]["case_reference"] == "LIF-2026-BBBBBBBB"
-    assert [h["action"] for h in detail["history"]] == ["start"]
+    assert detail.data["case_reference"] == "LIF-2026-BBBBBBBB"
+    assert [h.action for h in detail.history] == ["start"]
     assert count(lifecycle, Case) == 2
 
 

@@ -22,7 +22,7 @@ def test_demo_complaints_cover_the_working_day_and_are_made_once(service):
         )
     made = demo.seed(service)
     cases = [queries.case_detail(service, reference) for reference in made]
-    assert [(case["status"], case["stage"]) for case in cases] == [
+    assert [(case.status, case.stage) for case in cases] == [
         ("open", "acknowledgement"),
         ("open", "investigation"),
         ("awaiting_complainant", "awaiting_complainant_answer"),
@@ -30,5 +30,5 @@ def test_demo_complaints_cover_the_working_day_and_are_made_once(service):
         ("closed", "closing"),
         ("open", "acknowledgement"),
     ]
-    assert {case["data"]["complainant"]["language"] for case in cases} == {"fa", "vi", "en", "zh-Hant", "pl"}
+    assert {case.data["complainant"]["language"] for case in cases} == {"fa", "vi", "en", "zh-Hant", "pl"}
     assert demo.seed(service) == []

@@ -42,8 +42,8 @@ def investigating(service, actor, profile: str) -> str:
 
 
 def final_timer(service, reference) -> dt.datetime:
-    timers = queries.case_detail(service, reference)["timers"]
-    [due] = [t["due_at"] for t in timers if t["bpmn_id"] == "t_final" and t["kind"] == "bpmn"]
+    timers = queries.case_detail(service, reference).timers
+    [due] = [t.due_at for t in timers if t.bpmn_id == "t_final" and t.kind == "bpmn"]
     return due
 
 
@@ -76,10 +76,10 @@ def test_nfra_extensions_move_the_deadline_record_the_decision_and_write_to_the_
     assert (first["due_at"], first["extensions_taken"], first["extensions_allowed"]) == (thirty, 1, 2)
     assert final_timer(sla, ref) == thirty  # the deadline's timer moved
     assert final_record(sla).due_at == thirty  # and so did its record
-    event = [h for h in queries.case_detail(sla, ref)["history"] if h["action"] == "deadline_extended"][-1]
-    assert event["actor"] == "hana"
-    assert event["detail"]["reason"] == "The card network has not sent the merchant's records."
-    assert event["detail"]["by"] == "P15D" and event["detail"]["due"] == thirty.isoformat()
+    event = [h for h in queries.case_detail(sla, ref).history if h.action == "deadline_extended"][-1]
+    assert event.actor == "hana"
+    assert event.detail["reason"] == "The card network has not sent the merchant's records."
+    assert event.detail["by"] == "P15D" and event.detail["due"] == thirty.isoformat()
     [(template, language, params)] = letters(sla)
     assert (template, language) == ("deadline_extension_letter", "zh-Hans")
     assert params["new_due"] == thirty.isoformat() and params["reference"] == ref
@@ -89,7 +89,7 @@ def test_nfra_extensions_move_the_deadline_record_the_decision_and_write_to_the_
     assert second["due_at"] == sixty and final_timer(sla, ref) == sixty
     assert second["extension"]["approved_by"] == "sam"
     detail = queries.case_detail(sla, ref)
-    assert [e["by"] for e in detail["deadline_extensions"]["final_response"]] == ["P15D", "P30D"]
+    assert [e["by"] for e in detail.deadline_extensions["final_response"]] == ["P15D", "P30D"]
 
     with pytest.raises(ExtensionRefused, match="extended 2 time"):
         extend(sla, ref, handler, approved_by="sam")
@@ -114,9 +114,7 @@ def test_the_second_extension_needs_another_person_who_is_a_supervisor(sla, cloc
         extend(sla, ref, supervisor, approved_by="sam")
     assert "someone other than" in info.value.errors["approved_by"][0]
     assert other_handler.username == "hugo"
-    assert [e["by"] for e in queries.case_detail(sla, ref)["deadline_extensions"]["final_response"]] == [
-        "P15D"
-    ]
+    assert [e["by"] for e in queries.case_detail(sla, ref).deadline_extensions["final_response"]] == ["P15D"]
 
 
 def test_a_profile_without_extensions_refuses_and_so_does_a_missed_deadline(sla, clock, handler):
@@ -163,12 +161,12 @@ def test_a_polish_consumer_complaint_not_answered_in_time_is_deemed_accepted(sla
     clock.set(due + dt.timedelta(seconds=1))
     assert TimerWorker(sla, "w").tick() >= 1
     detail = queries.case_detail(sla, ref)
-    assert detail["outcome"] == "upheld"  # not the end event's "escalated": the law decided
-    assert detail["deemed_outcome"]["outcome"] == "upheld"
-    assert detail["deemed_outcome"]["rule"] == "deemed_upheld"
-    assert detail["deemed_outcome"]["deadline"] == "final_response"
-    deemed = [h for h in detail["history"] if h["action"] == "outcome_deemed"]
-    assert len(deemed) == 1 and deemed[0]["detail"]["profile"] == "pl_consumer"
+    assert detail.outcome == "upheld"  # not the end event's "escalated": the law decided
+    assert detail.deemed_outcome["outcome"] == "upheld"
+    assert detail.deemed_outcome["rule"] == "deemed_upheld"
+    assert detail.deemed_outcome["deadline"] == "final_response"
+    deemed = [h for h in detail.history if h.action == "outcome_deemed"]
+    assert len(deemed) == 1 and deemed[0].detail["profile"] == "pl_consumer"
     assert final_record(sla).breached_at is not None
 
 
@@ -177,5 +175,5 @@ def test_a_breach_without_the_rule_decides_nothing(sla, clock, handler):
     clock.set(START + dt.timedelta(weeks=8, seconds=1))
     TimerWorker(sla, "w").tick()
     detail = queries.case_detail(sla, ref)
-    assert detail["outcome"] == "escalated" and detail["deemed_outcome"] is None
-    assert "outcome_deemed" not in [h["action"] for h in detail["history"]]
+    assert detail.outcome == "escalated" and detail.deemed_outcome is None
+    assert "outcome_deemed" not in [h.action for h in detail.history]

@@ -27,11 +27,7 @@ def sla(service):
 
 
 def timers_by_element(service, reference):
-    return {
-        t["bpmn_id"]: t["due_at"]
-        for t in queries.case_detail(service, reference)["timers"]
-        if t["kind"] == "bpmn"
-    }
+    return {t.bpmn_id: t.due_at for t in queries.case_detail(service, reference).timers if t.kind == "bpmn"}
 
 
 def deadlines(service):
@@ -65,7 +61,7 @@ def test_pause_moves_the_internal_deadline_but_not_the_regulatory_one(sla, clock
         case = session.scalars(select(Case)).one()
     assert (pause.started_at, pause.ended_at) == (START + dt.timedelta(hours=2), clock.now())
     assert case.paused_seconds == 10 * 86400 and case.paused_since is None
-    actions = [h["action"] for h in queries.case_detail(sla, ref)["history"]]
+    actions = [h.action for h in queries.case_detail(sla, ref).history]
     assert "sla_paused" in actions and "sla_resumed" in actions
 
 
@@ -87,14 +83,14 @@ def test_profile_change_at_assessment_re_arms_and_is_recorded(sla, clock, handle
     assert case.sla_profile == "au_asic_hardship" and case.calendar_version
     due = timers_by_element(sla, ref)
     assert due["t_final"] == START + dt.timedelta(days=21)  # RG 271 hardship: 21 days
-    history = queries.case_detail(sla, ref)["history"]
-    change = [h for h in history if h["action"] == "sla_profile_changed"]
-    assert change and change[0]["detail"] == {"from": "default", "to": "au_asic_hardship"}
+    history = queries.case_detail(sla, ref).history
+    change = [h for h in history if h.action == "sla_profile_changed"]
+    assert change and change[0].detail == {"from": "default", "to": "au_asic_hardship"}
     records = deadlines(sla)
     assert records["final_response"].profile == "au_asic_hardship"
     assert records["final_response"].due_at == START + dt.timedelta(days=21)
     assert records["acknowledge"].met_at == clock.now()  # met by the assessment before the change
-    (rearmed,) = [h["detail"] for h in history if h["action"] == "deadlines_rearmed"]
+    (rearmed,) = [h.detail for h in history if h.action == "deadlines_rearmed"]
     moved = {m["deadline"]: (m["from"], m["to"]) for m in rearmed["moved"]}
     assert (rearmed["from"], rearmed["to"]) == ("default", "au_asic_hardship")
     assert moved["final_response"] == (
@@ -124,7 +120,7 @@ def test_nobody_acts_warning_then_escalation_breach_recorded(sla, clock, handler
     clock.set(final_due + dt.timedelta(seconds=1))
     assert worker.tick() >= 1
     detail = queries.case_detail(sla, ref)
-    assert (detail["status"], detail["outcome"]) == ("closed", "escalated")  # the diagram's own timer
+    assert (detail.status, detail.outcome) == ("closed", "escalated")  # the diagram's own timer
     record = deadlines(sla)["final_response"]
     assert record.breached_at == clock.now() and record.met_at is None and record.regulatory is True
     with sla.db.read() as session:
@@ -160,7 +156,7 @@ def test_a_reminder_of_the_diagram_neither_meets_nor_breaches(sla, clock, handle
     TimerWorker(sla, "w").tick()
     record = deadlines(sla)["acknowledge"]
     assert record.met_at is None and record.breached_at == clock.now()
-    shown = {d["name"]: d["status"] for d in queries.case_detail(sla, ref)["deadlines"]}
+    shown = {d.name: d.status for d in queries.case_detail(sla, ref).deadlines}
     assert shown["acknowledge"] == "breached" and shown["final_response"] == "open"
 
 
@@ -176,10 +172,10 @@ def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, hand
     sla.complete_task(assess, {}, handler)
     clock.set(START + dt.timedelta(weeks=9))  # the acknowledge reminder and the final response are due
     TimerWorker(sla, "w").tick()
-    history = queries.case_detail(sla, ref)["history"]
-    fired = [(h["element"], h["detail"]["deadline"]) for h in history if h["action"] == "timer"]
+    history = queries.case_detail(sla, ref).history
+    fired = [(h.element, h.detail["deadline"]) for h in history if h.action == "timer"]
     assert ("t_ack", "acknowledge") in fired and ("t_final", "final_response") in fired
-    breached = sorted(h["detail"]["deadline"] for h in history if h["action"] == "deadline_breached")
+    breached = sorted(h.detail["deadline"] for h in history if h.action == "deadline_breached")
     assert breached == ["final_response", "holding_reply", "summary_resolution"]  # acknowledged in time
     with sla.db.read() as session:
         templates = sorted(session.scalars(select(Outbox.template)).all())
@@ -189,5 +185,5 @@ def test_every_timer_that_fires_together_is_recorded_and_mailed(sla, clock, hand
 def test_a_task_due_date_follows_its_re_armed_deadline(sla, clock, handler):
     ref, assess = start(sla, handler, "default")
     sla.complete_task(assess, {"sla_profile": "au_asic_hardship"}, handler)
-    task = queries.case_detail(sla, ref)["tasks"][0]
-    assert task["due_at"] == min(timers_by_element(sla, ref).values())
+    task = queries.case_detail(sla, ref).tasks[0]
+    assert task.due_at == min(timers_by_element(sla, ref).values())

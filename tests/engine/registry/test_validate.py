@@ -418,8 +418,8 @@ def test_camunda_form_key_and_lane_ids_reach_the_task(service, tmp_path):
     deploy(service, path, forms=tmp_path / "forms")
     tina = make_user(service, "tina", "triage_team")
     started = service.start_case("camunda_flow", {}, tina)
-    [task] = queries.case_detail(service, started.reference)["tasks"]
-    assert (task["bpmn_id"], task["form"], task["group"]) == ("review", "review_form", "triage_team")
-    done = service.complete_task(task["id"], {"verdict": "upheld"}, tina)
+    [task] = queries.case_detail(service, started.reference).tasks
+    assert (task.bpmn_id, task.form_id, task.group_id) == ("review", "review_form", "triage_team")
+    done = service.complete_task(task.id, {"verdict": "upheld"}, tina)
     assert done.status == "closed"
-    assert queries.case_detail(service, started.reference)["data"]["verdict"] == "upheld"
+    assert queries.case_detail(service, started.reference).data["verdict"] == "upheld"

@@ -56,9 +56,9 @@ def test_worker_fires_due_timers_and_leaves_the_rest(timed, clock):
     assert worker.tick() == 0
     clock.set(START + dt.timedelta(hours=1, seconds=1))
     assert worker.tick() == 1
-    assert queries.case_detail(timed, early)["status"] == "closed"
-    assert queries.case_detail(timed, early)["outcome"] == "escalated"
-    assert queries.case_detail(timed, late)["status"] == "open"
+    assert queries.case_detail(timed, early).status == "closed"
+    assert queries.case_detail(timed, early).outcome == "escalated"
+    assert queries.case_detail(timed, late).status == "open"
     assert worker.tick() == 0
 
 
@@ -83,8 +83,8 @@ def test_catch_up_after_downtime_fires_oldest_first(timed, clock):
 def test_a_timer_whose_case_moved_on_is_dropped(timed, clock):
     ref = start_timed(timed, START + dt.timedelta(hours=1))
     detail = queries.case_detail(timed, ref)
-    timer_id = detail["timers"][0]["id"]
-    timed.complete_task(detail["tasks"][0]["id"], {}, ACTOR)  # the case moves on; its timer row goes
+    timer_id = detail.timers[0].id
+    timed.complete_task(detail.tasks[0].id, {}, ACTOR)  # the case moves on; its timer row goes
     clock.set(START + dt.timedelta(hours=2))
     assert timed.fire_timer(timer_id) is None
     assert TimerWorker(timed, "w1").tick() == 0
@@ -98,7 +98,7 @@ def test_claims_of_a_dead_worker_expire_and_are_taken_over(timed, clock):
     assert TimerWorker(timed, "w2").tick() == 0  # still claimed by the dead worker
     clock.advance(seconds=61)
     assert TimerWorker(timed, "w2").tick() == 1
-    assert queries.case_detail(timed, ref)["status"] == "closed"
+    assert queries.case_detail(timed, ref).status == "closed"
 
 
 def _fire_all(url: str, at: str, name: str, queue) -> None:

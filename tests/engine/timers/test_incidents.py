@@ -55,14 +55,14 @@ def test_a_poisoned_timer_does_not_stop_other_cases_timers(poison, clock):
     started = time.monotonic()
     assert worker.tick() == 3
     assert time.monotonic() - started < 5
-    assert [queries.case_detail(poison, r)["status"] for r in good] == ["closed"] * 3
-    assert queries.case_detail(poison, bad)["status"] == "open"
+    assert [queries.case_detail(poison, r).status for r in good] == ["closed"] * 3
+    assert queries.case_detail(poison, bad).status == "open"
     # A restart (a new worker) does not pick the poisoned timer up again before its backoff is over.
     assert TimerWorker(poison, "w2", batch=1, policy=POLICY).tick() == 0
     later = start(poison, clock.now() + dt.timedelta(seconds=10))
     clock.advance(seconds=20)
     assert TimerWorker(poison, "w3", policy=POLICY).tick() == 1
-    assert queries.case_detail(poison, later)["status"] == "closed"
+    assert queries.case_detail(poison, later).status == "closed"
 
 
 def test_failures_back_off_then_park_the_timer_as_an_incident(poison, clock):
@@ -85,13 +85,13 @@ def test_failures_back_off_then_park_the_timer_as_an_incident(poison, clock):
     clock.advance(seconds=121)  # the second wait is twice the first
     worker.tick()
     assert _attempts(poison) == 3
-    (incident,) = queries.case_detail(poison, bad)["incidents"]
-    assert incident["status"] == "open" and incident["attempts"] == 3
-    assert incident["element"] == "after"
-    assert "over the process code budget" in incident["error"]
+    (incident,) = queries.case_detail(poison, bad).incidents
+    assert incident.status == "open" and incident.attempts == 3
+    assert incident.element == "after"
+    assert "over the process code budget" in incident.error
     assert actions(poison, bad)[-1] == "incident_opened"
     items, total = list_incidents(poison)
-    assert total == 1 and items[0]["case_reference"] == bad
+    assert total == 1 and items[0].case_reference == bad
     clock.advance(days=30)
     assert worker.tick() == 0  # parked: never claimed again
     assert _attempts(poison) == 3
@@ -107,8 +107,8 @@ def _park(service: CaseService, clock) -> tuple[str, int]:
     worker = TimerWorker(service, "w1", policy=RetryPolicy(tries=1, time_limit=1.0))
     clock.set(START + dt.timedelta(minutes=2))
     worker.tick()
-    (incident,) = queries.case_detail(service, bad)["incidents"]
-    return bad, incident["id"]
+    (incident,) = queries.case_detail(service, bad).incidents
+    return bad, incident.id
 
 
 def test_a_retried_incident_fires_after_the_fix(poison, clock):
@@ -124,11 +124,11 @@ def test_a_retried_incident_fires_after_the_fix(poison, clock):
     with pytest.raises(PermissionDenied):
         retry(poison, incident_id, STARTER)
     shown = retry(poison, incident_id, ADMIN)
-    assert shown["status"] == "retried" and shown["closed_by"] == "ada"
+    assert shown.status == "retried" and shown.closed_by == "ada"
     with pytest.raises(ConflictError, match="retried already"):
         retry(poison, incident_id, ADMIN)
     assert TimerWorker(poison, "w1", policy=POLICY).tick() == 1
-    assert queries.case_detail(poison, bad)["status"] == "closed"
+    assert queries.case_detail(poison, bad).status == "closed"
     assert "incident_retried" in actions(poison, bad)
 
 
@@ -137,8 +137,8 @@ def test_a_dismissed_incident_keeps_its_reason_and_the_timer_parked(poison, cloc
     with pytest.raises(FormInvalid):
         dismiss(poison, incident_id, ADMIN, "  ")
     shown = dismiss(poison, incident_id, ADMIN, "Case closed by phone; escalation not needed.")
-    assert shown["status"] == "dismissed"
-    assert shown["reason"] == "Case closed by phone; escalation not needed."
+    assert shown.status == "dismissed"
+    assert shown.reason == "Case closed by phone; escalation not needed."
     assert actions(poison, bad)[-1] == "incident_dismissed"
     assert list_incidents(poison)[1] == 0
     assert list_incidents(poison, None)[1] == 1

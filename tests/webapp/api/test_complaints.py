@@ -23,12 +23,12 @@ def test_public_intake_starts_a_complaint_and_hands_out_a_tracking_token(client,
     assert body["reference"].startswith("CMP-2026-")
     assert body["status"] == "open"
     detail = queries.case_detail(processes, body["reference"])
-    data = detail["data"]
+    data = detail.data
     assert data["complainant"] == {"name": "Ana Example", "email": "ana@example.org", "language": "en"}
     assert data["consent_to_process"] is True and data["channel"] == "web"
     assert data["received_at"] == "2026-11-23T09:00:00+00:00"
     assert "received_by" not in data
-    assert detail["history"][0]["actor"] == "complainant"
+    assert detail.history[0].actor == "complainant"
     with processes.db.read() as session:
         stored = session.scalars(select(CaseTracking.token_hash)).all()
     assert body["tracking_token"] not in stored
@@ -43,7 +43,7 @@ def test_fields_map_onto_the_intake_form(client, processes):
         remedy_sought="Refund",
     )
     reference = client.post("/api/v1/complaints", json=body).get_json()["reference"]
-    data = queries.case_detail(processes, reference)["data"]
+    data = queries.case_detail(processes, reference).data
     assert data["complainant"] == {
         "name": "Ana",
         "postal_address": "1 High St",
@@ -99,11 +99,11 @@ def test_staff_log_a_phone_call_with_when_and_by_whom(client, processes, handler
     body = complaint(channel="phone", received_at="2026-11-20T10:00:00+01:00", received_by="Front desk")
     response = client.post("/api/v1/complaints", json=body, headers=handler)
     assert response.status_code == 201
-    data = queries.case_detail(processes, response.get_json()["reference"])["data"]
+    data = queries.case_detail(processes, response.get_json()["reference"]).data
     assert data["received_at"] == "2026-11-20T10:00:00+01:00"
     assert data["received_by"] == "Front desk"
     other = client.post("/api/v1/complaints", json=complaint(channel="letter"), headers=handler)
-    assert queries.case_detail(processes, other.get_json()["reference"])["data"]["received_by"] == "hana"
+    assert queries.case_detail(processes, other.get_json()["reference"]).data["received_by"] == "hana"
 
 
 def test_an_invalid_token_at_intake_is_refused_not_ignored(client, processes):

@@ -17,7 +17,7 @@ from tests.support.builders import deploy
 def _data(client, processes, body: dict, headers: dict | None = None) -> dict:
     response = client.post("/api/v1/complaints", json=body, headers=headers or {})
     assert response.status_code == 201, response.get_data(as_text=True)
-    return queries.case_detail(processes, response.get_json()["reference"])["data"]
+    return queries.case_detail(processes, response.get_json()["reference"]).data
 
 
 def test_the_issues_complaint_is_accepted_without_category_product_or_consent(client, processes):

@@ -33,7 +33,7 @@ def feel_task(client, service, tmp_path):
         INTAKE_FORM,
     )
     assert client.post("/api/v1/complaints", json=complaint()).status_code == 201
-    return list_tasks(service)[0]["id"]
+    return list_tasks(service)[0].id
 
 
 def test_a_feel_limit_gives_field_errors_not_a_server_error(client, feel_task, handler):

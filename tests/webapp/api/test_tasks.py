@@ -16,7 +16,7 @@ def task_id(client, processes):
     client.post("/api/v1/complaints", json=complaint())
     from engine.cases.queries import list_tasks
 
-    return list_tasks(processes)[0]["id"]
+    return list_tasks(processes)[0].id
 
 
 def test_inbox_lists_what_the_caller_may_work_on(client, task_id, handler, login):
@@ -83,8 +83,8 @@ def test_supervisors_assign_with_a_reason(client, task_id, handler, login, proce
     )
     assert done.status_code == 200
     reference = done.get_json()["reference"]
-    event = queries.case_detail(processes, reference)["history"][-1]
-    assert event["action"] == "assign" and event["detail"] == {"from": None, "to": "carl", "reason": "Cover"}
+    event = queries.case_detail(processes, reference).history[-1]
+    assert event.action == "assign" and event.detail == {"from": None, "to": "carl", "reason": "Cover"}
 
 
 def test_complete_claims_runs_on_and_returns_the_case(client, task_id, handler, processes):
@@ -92,8 +92,8 @@ def test_complete_claims_runs_on_and_returns_the_case(client, task_id, handler, 
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "awaiting_complainant" and body["stage"] == "awaiting_complainant_answer"
-    history = queries.case_detail(processes, body["reference"])["history"]
-    assert history[-1]["detail"]["claimed"] == "hana"
+    history = queries.case_detail(processes, body["reference"]).history
+    assert history[-1].detail["claimed"] == "hana"
     problem_of(client.post(f"/api/v1/tasks/{task_id}/complete", headers=handler, json=DECISION), 409)
 
 

@@ -85,8 +85,8 @@ def test_withdrawal_by_the_complainant(client, tracked, processes):
     assert response.get_json()["status"] == "withdrawn"
     again = client.post(f"/api/v1/track/{reference}/messages", headers=token, json={"type": "withdraw"})
     problem_of(again, 409)
-    history = queries.case_detail(processes, reference)["history"]
-    assert history[-1]["actor"] == "complainant" and history[-1]["element"] == "withdraw"
+    history = queries.case_detail(processes, reference).history
+    assert history[-1].actor == "complainant" and history[-1].element == "withdraw"
 
 
 def test_message_bodies_are_validated(client, tracked):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from tests.support.builders import ROOT, deploy
 
 TASK_DATA = {
-    "acknowledge": {
+    "acknowledgement": {
         "acknowledgement_channel": "email",
         "acknowledged_at": "2026-11-23T10:00:00+00:00",
         "handler_contact": "Hana, 0300 123 4567",
@@ -44,7 +44,7 @@ TASK_DATA = {
         "provider_type": "ombudsman",
     },
     "evaluate": {"position": "We stand by the partial refund.", "settlement_offer": 0},
-    "decide": {"decision": "accept", "decision_reasons": "The recommendation is fair."},
+    "dispute_decision": {"decision": "accept", "decision_reasons": "The recommendation is fair."},
     "implement": {
         "implementation_actions": "Refund the second fee.",
         "implementation_due_on": "2026-12-20",

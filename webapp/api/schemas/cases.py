@@ -46,8 +46,8 @@ class OpenTask(ma.Schema):
     id = fields.String(required=True)
     name = fields.String()
     bpmn_id = fields.String()
-    form = fields.String(allow_none=True)
-    group = fields.String(allow_none=True)
+    form = fields.String(allow_none=True, attribute="form_id")
+    group = fields.String(allow_none=True, attribute="group_id")
     assignee = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
 

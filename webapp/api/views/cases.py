@@ -92,12 +92,8 @@ def list_cases(filters: dict):
 def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
     caller = _reader(reference)
-    rt = service()
-    detail = queries.case_detail(rt, reference)
-    if access.is_provider(caller):
-        detail["incidents"] = []  # the engine's own trouble is for staff
-    detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
-    return detail
+    # The engine's own trouble (incidents) is for staff, not for providers.
+    return queries.case_detail(service(), reference, incidents=not access.is_provider(caller))
 
 
 @blp.route("/<reference>/messages", methods=["POST"])

@@ -145,6 +145,6 @@ def complainant_download(reference: str, attachment_id: int):
     rt = service()
     case_id = security.tracked_case(reference)
     description, content = attachments.fetch(rt.db, attachment_policy(), case_id, attachment_id)
-    if description["uploaded_by"] != COMPLAINANT.username:
+    if description.uploaded_by != COMPLAINANT.username:
         raise NotFound("no such attachment on this case")
     return file_response(description, content)

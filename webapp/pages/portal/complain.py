@@ -132,10 +132,10 @@ def _submit(values: dict[str, Any], uploads: list[attachments.Upload]) -> dict[s
     def within(conn, created: dict[str, Any]) -> None:
         case.update(created)
         for upload in uploads:
-            description = attachments.store_in(
+            _item, key = attachments.store_in(
                 conn, rt.clock, policy, created["case_id"], upload, COMPLAINANT.username
             )
-            stored.append(description["storage_key"])
+            stored.append(key)
 
     try:
         result = intake.submit(

@@ -8,8 +8,8 @@ import re
 
 from sqlalchemy import func, select
 
+from engine.cases import queries
 from engine.cases.tables import Case
-from engine.evidence import attachments
 from engine.evidence.tables import Attachment
 from tests.webapp.pages.conftest import csrf_of
 
@@ -92,10 +92,9 @@ def test_evidence_is_stored_with_the_complaint_and_a_refused_file_stores_nothing
     assert made.status_code == 303 and made.headers["Location"].endswith("/complain/done")
     with deployed.db.reading() as conn:
         reference = conn.scalar(select(Case.reference))
-    case_id = attachments.case_id_of(deployed.db, reference)
-    stored = attachments.list_for_case(deployed.db, case_id)
-    assert sorted(a["name"] for a in stored) == ["notes.txt", "statement.pdf"]
-    assert {a["uploaded_by"] for a in stored} == {"complainant"}
+    stored = queries.case_detail(deployed, reference).attachments
+    assert sorted(a.name for a in stored) == ["notes.txt", "statement.pdf"]
+    assert {a.uploaded_by for a in stored} == {"complainant"}
     done = client.get("/complain/done").get_data(as_text=True)
     assert reference in done
 
