@@ -67,15 +67,15 @@ def test_overdue_first_then_by_due_time(desk, three):
 
 def test_filters_by_stage_status_process_and_profile(desk, three):
     desk.complete(three[0], "acknowledgement")
-    stage = desk.case(three[0])["stage"]
-    assert stage != desk.case(three[1])["stage"]
+    stage = desk.case(three[0]).stage
+    assert stage != desk.case(three[1]).stage
     only = inbox(desk.service, desk.handler, InboxFilters(stage=stage))
     assert [i.reference for i in only.items] == [three[0]]
     assert inbox(desk.service, desk.handler, InboxFilters(status="open")).total == 3
     assert inbox(desk.service, desk.handler, InboxFilters(status="closed")).total == 0
     assert inbox(desk.service, desk.handler, InboxFilters(process_id="complaint_handling")).total == 3
     assert inbox(desk.service, desk.handler, InboxFilters(process_id="dispute_resolution")).total == 0
-    profile = desk.case(three[0])["sla"]["profile"]
+    profile = desk.case(three[0]).sla.profile
     assert inbox(desk.service, desk.handler, InboxFilters(sla_profile=profile)).total == 3
     assert inbox(desk.service, desk.handler, InboxFilters(sla_profile="no_such_profile")).total == 0
 
@@ -118,7 +118,7 @@ def test_pages_with_a_total(desk, three):
 def test_mine_and_tasks_held_by_others(desk, three, service):
     colleague = desk._person("carl", "handlers")
     task = desk.task(three[0], "acknowledgement")
-    service.claim_task(task["id"], colleague)
+    service.claim_task(task.id, colleague)
     assert three[0] not in [i.reference for i in inbox(service, desk.handler).items]
     mine = inbox(service, colleague, InboxFilters(mine=True))
     assert [(i.reference, i.assignee) for i in mine.items] == [(three[0], "carl")]

@@ -21,13 +21,13 @@ def test_reassign_with_a_reason_is_recorded(desk):
     ref = desk.file()
     task = desk.task(ref, "acknowledgement")
     with pytest.raises(PermissionDenied):
-        supervision.reassign(desk.service, task["id"], "carl", desk.handler, "cover")
+        supervision.reassign(desk.service, task.id, "carl", desk.handler, "cover")
     with pytest.raises(FormInvalid) as no_reason:
-        supervision.reassign(desk.service, task["id"], "carl", desk.supervisor, "  ")
+        supervision.reassign(desk.service, task.id, "carl", desk.supervisor, "  ")
     assert list(no_reason.value.errors) == ["reason"]
-    desk.service.claim_task(task["id"], desk.handler)
-    supervision.reassign(desk.service, task["id"], "carl", desk.supervisor, "Hana is on leave")
-    assert desk.task(ref, "acknowledgement")["assignee"] == carl.username
+    desk.service.claim_task(task.id, desk.handler)
+    supervision.reassign(desk.service, task.id, "carl", desk.supervisor, "Hana is on leave")
+    assert desk.task(ref, "acknowledgement").assignee == carl.username
     (moved,) = supervision.reassignments(desk.service, desk.supervisor, ref)
     assert (moved.action, moved.actor, moved.from_user, moved.to_user, moved.reason) == (
         "assign",
@@ -36,32 +36,32 @@ def test_reassign_with_a_reason_is_recorded(desk):
         "carl",
         "Hana is on leave",
     )
-    event = next(e for e in desk.case(ref)["history"] if e["action"] == "assign")
-    assert event["detail"]["reason"] == "Hana is on leave" and event["actor"] == "sam"
+    event = next(e for e in desk.case(ref).history if e.action == "assign")
+    assert event.detail["reason"] == "Hana is on leave" and event.actor == "sam"
 
 
 def test_send_back_makes_the_previous_task_current_again(desk):
     ref = desk.file()
     with pytest.raises(ConflictError, match="first task"):
-        supervision.send_back(desk.service, desk.task(ref, "acknowledgement")["id"], desk.supervisor, "x")
+        supervision.send_back(desk.service, desk.task(ref, "acknowledgement").id, desk.supervisor, "x")
     desk.complete(ref, "acknowledgement", handler_contact="Hana Ito, 0300 000 0000")
     assess = desk.task(ref, "assessment")
-    desk.service.claim_task(assess["id"], desk.handler)
+    desk.service.claim_task(assess.id, desk.handler)
     with pytest.raises(PermissionDenied):
-        supervision.send_back(desk.service, assess["id"], desk.handler, "Wrong contact")
-    supervision.send_back(desk.service, assess["id"], desk.supervisor, "The contact number is wrong")
+        supervision.send_back(desk.service, assess.id, desk.handler, "Wrong contact")
+    supervision.send_back(desk.service, assess.id, desk.supervisor, "The contact number is wrong")
     assert desk.state(ref)[0] == "open"
     tasks = desk.state(ref)[2]
-    assert tasks == ["acknowledge"]
+    assert tasks == ["acknowledgement"]
     again = desk.task(ref, "acknowledgement")
-    assert again["assignee"] is None  # re-offered to the group's queue
-    detail = queries.task_detail(desk.service, again["id"])
+    assert again.assignee is None  # re-offered to the group's queue
+    detail = queries.task_detail(desk.service, again.id)
     assert detail.values["handler_contact"] == "Hana Ito, 0300 000 0000"  # opens with the answers given
     (back,) = supervision.reassignments(desk.service, desk.supervisor, ref)
     assert (back.action, back.from_user, back.to_user, back.reason) == (
         "send_back",
         "hana",
-        "acknowledge",
+        "acknowledgement",
         "The contact number is wrong",
     )
     desk.complete(ref, "acknowledgement")  # and the case goes on from there
@@ -92,8 +92,8 @@ def test_breaches_and_near_breaches_from_the_deadline_records(desk):
 def test_workload_per_handler_and_group(desk):
     carl = desk._person("carl", "handlers")
     refs = [desk.file() for _ in range(3)]
-    desk.service.claim_task(desk.task(refs[0], "acknowledgement")["id"], carl)
-    desk.service.claim_task(desk.task(refs[1], "acknowledgement")["id"], desk.handler)
+    desk.service.claim_task(desk.task(refs[0], "acknowledgement").id, carl)
+    desk.service.claim_task(desk.task(refs[1], "acknowledgement").id, desk.handler)
     desk.clock.set(desk.due(refs[0])["acknowledge"] + dt.timedelta(minutes=1))
     load = supervision.workload(desk.service, desk.supervisor)
     assert [(w.key, w.open, w.overdue, w.claimed) for w in load["groups"]] == [("handlers", 3, 3, 2)]

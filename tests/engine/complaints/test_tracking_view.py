@@ -82,7 +82,7 @@ def test_the_page_model_holds_the_api_summary_letters_evidence_and_code(desk, tr
     assert [(f.name, f.size, f.media_type) for f in page.evidence] == [
         ("statement.pdf", len(PDF), "application/pdf")
     ]
-    assert page.evidence[0].id == mine["id"]
+    assert page.evidence[0].id == mine.id
     with pytest.raises(dataclasses.FrozenInstanceError):
         page.status = "closed"  # type: ignore[misc]
 

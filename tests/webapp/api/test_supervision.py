@@ -75,10 +75,10 @@ def test_supervisors_send_back_and_see_reassignments(client, desk):
     problem_of(client.post(url, headers=headers["sue"], json={}), 422)
     back = client.post(url, headers=headers["sue"], json={"reason": "Contact details are wrong"})
     assert back.status_code == 200, back.get_json()
-    assert [t["bpmn_id"] for t in back.get_json()["tasks"]] == ["acknowledge"]
+    assert [t["bpmn_id"] for t in back.get_json()["tasks"]] == ["acknowledgement"]
     moved = client.get(f"/api/v1/cases/{refs[0]}/reassignments", headers=headers["sue"]).get_json()["items"]
     assert [(m["action"], m["to"], m["reason"]) for m in moved] == [
-        ("send_back", "acknowledge", "Contact details are wrong")
+        ("send_back", "acknowledgement", "Contact details are wrong")
     ]
     problem_of(client.get(f"/api/v1/cases/{refs[0]}/reassignments", headers=headers["hana"]), 403)
 
