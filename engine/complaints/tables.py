@@ -1,10 +1,11 @@
-"""Tracking credentials of complaints (hashed), so complainants follow their case without an account."""
+"""Complaints' own rows: tracking credentials (hashed), the contact index that finds possible duplicates,
+and restrictions of contact with a complainant."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -20,3 +21,38 @@ class CaseTracking(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CaseContact(Base):
+    """A complaint's contact details, normalised (e-mail lower-cased, phone without separators), written at
+    intake: an indexed lookup finds earlier complaints from the same person without loading workflow states.
+    An index, not the truth: the case data holds the details; erasing the case removes these rows with it."""
+
+    __tablename__ = "case_contact"
+    __table_args__ = (Index("ix_case_contact_kind_value", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "email" or "phone"
+    value: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ContactRestriction(Base):
+    """Contact with a complainant limited to one channel and one named member of staff until a review date,
+    for conduct that is unreasonable. It takes effect only when a second supervisor approves it."""
+
+    __tablename__ = "contact_restriction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    contact: Mapped[str] = mapped_column(String(80))  # the username of the one member of staff
+    review_on: Mapped[dt.date] = mapped_column(Date)
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # proposed, approved, refused
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
