@@ -5,7 +5,7 @@ tables of their own slice and the slices they call.
 """
 
 from engine.cases.tables import AuditEvent, Case, CaseLink, Task
-from engine.complaints.tables import CaseContact, CaseTracking, ContactRestriction
+from engine.complaints.tables import CaseTracking, ContactRestriction
 from engine.deadlines.tables import CaseDeadline, CasePause
 from engine.disputes.tables import ProviderOrganisation, ProviderUser
 from engine.evidence.tables import Attachment
@@ -22,7 +22,6 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
-    "CaseContact",
     "CaseDeadline",
     "CaseLink",
     "CasePause",

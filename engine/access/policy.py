@@ -44,6 +44,12 @@ class Action(Enum):
     LOG_COMPLAINT = "log complaints for complainants"
     MANAGE_INCIDENTS = "retry or dismiss incidents"
     EXTEND_DEADLINES = "extend a case's deadline"
+    FIND_DUPLICATES = "see possible duplicates of a complaint"
+    MERGE_DUPLICATES = "merge a duplicate complaint into its original"
+    REOPEN_CASES = "reopen a closed complaint"
+    RESTRICT_CONTACT = "propose or approve a restriction of contact with a complainant"
+    READ_PROVIDERS = "see the dispute-resolution provider organisations"
+    MANAGE_PROVIDERS = "create, change or deactivate provider organisations"
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -61,6 +67,14 @@ ALLOWED: dict[Action, frozenset[str]] = {
     # A decision with a reason, by people who handle complaints (not integrations); a second approver, where
     # the profile needs one, is a supervisor (engine.deadlines.extend).
     Action.EXTEND_DEADLINES: frozenset({"handler", "supervisor", "admin"}),
+    Action.FIND_DUPLICATES: STAFF,
+    # Decisions on a complaint's handling: people who handle complaints, never integrations.
+    Action.MERGE_DUPLICATES: CASEWORK_ROLES,
+    Action.REOPEN_CASES: SUPERVISORS,
+    # Proposed by one supervisor, approved by another (engine.complaints.restrictions).
+    Action.RESTRICT_CONTACT: SUPERVISORS,
+    Action.READ_PROVIDERS: STAFF,
+    Action.MANAGE_PROVIDERS: frozenset({"admin"}),
 }
 
 

@@ -11,13 +11,16 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or
 from sqlalchemy.sql.expression import BindParameter
 
 from engine.bpmn import workflow as wfx
+from engine.cases import links
 from engine.cases.read_models import CaseItem, TaskDetail, TaskItem
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.cases.tables import AuditEvent, Case
+from engine.complaints import restrictions
 from engine.core.actors import DEFAULT_GROUP
 from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.disputes import organisations
 from engine.task_forms import schema as forms
 from engine.timers.incidents import for_case
 
@@ -60,6 +63,10 @@ def case_detail(service, reference: str) -> dict[str, Any]:
             select(CasePause).where(CasePause.case_id == row.id).order_by(CasePause.started_at)
         ).all()
         incidents = incidents_of(session.connection(), row.id)
+        case_links = links.of_case(session.connection(), row.id)
+        contact_restrictions = restrictions.of_case(
+            session.connection(), row.id, row.reference, service.clock.now().date()
+        )
     ended = row.status in ("closed", "withdrawn")
     deadline_rows = [
         {
@@ -132,6 +139,8 @@ def case_detail(service, reference: str) -> dict[str, Any]:
             }
             for c in linked
         ],
+        "case_links": case_links,  # merged and reopened cases (engine.cases.links)
+        "contact_restrictions": contact_restrictions,  # engine.complaints.restrictions
         "history": [
             {
                 "seq": e.seq,
@@ -332,9 +341,10 @@ def task_detail(service, task_id: str) -> TaskDetail:
         if row is None:
             raise NotFound(f"no ready task {task_id}")
         work = service.store.load(conn, row)
+        definition = work.version.forms.get(row.form_id) if row.form_id else None
+        choices = organisations.options(conn) if organisations.uses_options(definition) else None
     task = wfx.find_task(work.wf, task_id)
     data = dict(task.data) if task is not None else wfx.case_data(work.wf)
-    definition = work.version.forms.get(row.form_id) if row.form_id else None
     return TaskDetail(
         id=row.task_id,
         name=row.name,
@@ -348,7 +358,11 @@ def task_detail(service, task_id: str) -> TaskDetail:
         due_at=row.due_at,
         created_at=row.created_at,
         form_definition=definition,
-        values=forms.prefill(definition, data) if definition else {},
+        values={
+            **(forms.prefill(definition, data) if definition else {}),
+            # Options the engine supplies (form-js reads a valuesKey's list from the data it is given).
+            **({organisations.OPTIONS_KEY: choices} if choices is not None else {}),
+        },
     )
 
 

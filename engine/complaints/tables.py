@@ -1,11 +1,10 @@
-"""Complaints' own rows: tracking credentials (hashed), the contact index that finds possible duplicates,
-and restrictions of contact with a complainant."""
+"""Complaints' own rows: tracking credentials (hashed) and restrictions of contact with a complainant."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -20,21 +19,6 @@ class CaseTracking(Base):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-
-
-class CaseContact(Base):
-    """A complaint's contact details, normalised (e-mail lower-cased, phone without separators), written at
-    intake: an indexed lookup finds earlier complaints from the same person without loading workflow states.
-    An index, not the truth: the case data holds the details; erasing the case removes these rows with it."""
-
-    __tablename__ = "case_contact"
-    __table_args__ = (Index("ix_case_contact_kind_value", "kind", "value"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "email" or "phone"
-    value: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

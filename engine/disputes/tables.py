@@ -1,4 +1,4 @@
-"""Dispute-resolution provider organisations (ISO 10003): ombudsmen, ADR bodies, arbitrators, and their users."""
+"""Dispute-resolution provider organisations (ISO 10003): ombudsmen, ADR bodies, arbitrators; their users."""
 
 from __future__ import annotations
 
