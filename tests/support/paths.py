@@ -157,7 +157,9 @@ class Desk:
         self.safety = self._person("sia", "safety")
         self.disputes = self._person("dan", "disputes")
         self.provider = self._person("fos", roles=("provider",))
-        self.provider_organisation = provider_organisation(service, "fos", "Financial Ombudsman Service", "fos")
+        self.provider_organisation = provider_organisation(
+            service, "fos", "Financial Ombudsman Service", "fos"
+        )
         self.by_group = {
             "handlers": self.handler,
             "supervisors": self.supervisor,
