@@ -14,10 +14,30 @@ from webapp import errors
 from webapp.api import problems, security
 from webapp.api.blueprint import Blueprint
 from webapp.api.limits import limiter
-from webapp.api.views import auth, cases, deadlines, incidents, processes, public, tasks
+from webapp.api.views import (
+    auth,
+    cases,
+    casework,
+    deadlines,
+    incidents,
+    processes,
+    providers,
+    public,
+    tasks,
+)
 
 PREFIX = "/api/v1"
-CHILDREN = (auth.blp, public.blp, cases.blp, tasks.blp, processes.blp, incidents.blp, deadlines.blp)
+CHILDREN = (
+    auth.blp,
+    public.blp,
+    cases.blp,
+    tasks.blp,
+    processes.blp,
+    incidents.blp,
+    deadlines.blp,
+    casework.blp,
+    providers.blp,
+)
 blp = Blueprint("api", __name__, url_prefix=PREFIX)
 for _child in CHILDREN:
     blp.register_blueprint(_child)

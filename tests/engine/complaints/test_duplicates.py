@@ -117,7 +117,7 @@ def test_merge_links_both_ways_carries_text_and_evidence_and_closes_the_duplicat
     assert "merge_received" in desk.actions(original)
     copied = attachments.list_for_case(db, attachments.case_id_of(db, original))
     assert [a["name"] for a in copied] == ["statement.pdf"]
-    meta, content = attachments.fetch(db, policy, attachments.case_id_of(db, original), copied[0]["id"])
+    _, content = attachments.fetch(db, policy, attachments.case_id_of(db, original), copied[0]["id"])
     assert content == b"%PDF-1.4 statement"  # the same stored bytes, reachable from the original
 
     # The merged data reaches the next task's form too: the original's handler sees it when they work on.

@@ -23,7 +23,7 @@ def test_existing_providers_become_organisations_and_keep_their_cases(db, clock)
         assert TABLES.isdisjoint(inspect(db.engine).get_table_names())
         upgrade(db)
         assert current(db) == "0011"
-        assert TABLES <= set(inspect(db.engine).get_table_names())
+        assert set(inspect(db.engine).get_table_names()) >= TABLES
         with db.read() as session:
             orgs = session.execute(select(ProviderOrganisation.slug, ProviderOrganisation.name)).all()
             members = session.scalars(select(ProviderUser.organisation_id)).all()

@@ -96,6 +96,7 @@ def case_detail(reference: str):
     detail = queries.case_detail(rt, reference)
     if access.is_provider(caller):
         detail["incidents"] = []  # the engine's own trouble is for staff
+        detail["contact_restrictions"] = []  # how staff deal with a complainant is staff's own
     detail["attachments"] = attachments.list_for_case(rt.db, attachments.case_id_of(rt.db, reference))
     return detail
 
