@@ -139,8 +139,8 @@ def decide(
     work.record(
         actor.username,
         f"contact_restriction_{status}",
+        personal={"note": note} if note else None,
         restriction=restriction_id,
-        **({"personal": {"note": note}} if note else {}),
     )
 
     def settle(conn: Connection, *_: Any) -> None:

@@ -51,7 +51,7 @@ def names_of(conn: Connection, username: str) -> frozenset[str]:
     )
     if org_id is None:
         return frozenset({username})
-    slug = conn.scalar(select(_ORG.c.slug).where(_ORG.c.id == org_id))
+    slug: str = conn.scalar(select(_ORG.c.slug).where(_ORG.c.id == org_id)) or username
     users = conn.scalars(
         select(User.username)
         .join(_MEMBER, _MEMBER.c.user_id == User.id)
