@@ -171,6 +171,15 @@ def suggestions(
     return find_similar(service, data, exclude_id=work.saved_id, around=_created_at(service, work), days=days)
 
 
+def suggestions_for_intake(
+    service: CaseService, data: Mapping[str, Any], actor: Actor, days: int | None = None
+) -> list[DuplicateSuggestion]:
+    """Possible duplicates of a complaint staff are about to log (its complainant and subject), so the
+    person taking the call can add to the earlier complaint instead of filing a new one."""
+    access.require(actor, access.Action.FIND_DUPLICATES)
+    return find_similar(service, data, days=days)
+
+
 def find_similar(
     service: CaseService,
     data: Mapping[str, Any],

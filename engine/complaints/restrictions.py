@@ -118,6 +118,8 @@ def decide(
 ) -> Restriction:
     """Approve or refuse a proposed restriction; the approver must be a supervisor other than the proposer."""
     access.require(actor, access.Action.RESTRICT_CONTACT)
+    if not 0 < restriction_id < 2**31:  # ids are 32-bit; PostgreSQL refuses to compare a bigger number
+        raise NotFound(f"no contact restriction {restriction_id}")
     with service.db.reading() as conn:
         row = conn.execute(
             select(TABLE, CASE.c.reference)

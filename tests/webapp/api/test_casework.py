@@ -95,3 +95,18 @@ def test_a_restriction_is_proposed_then_approved_by_another_supervisor(client, d
     assert [(r["status"], r["decided_by"]) for r in listed["items"]] == [("approved", "sue")]
     shown = client.get(f"/api/v1/cases/{ref}", headers=bearer("hana")).get_json()["contact_restrictions"]
     assert shown[0]["channel"] == "letter" and shown[0]["review_on"] == "2027-03-01"
+
+
+def test_staff_check_a_complaint_for_duplicates_before_logging_it(client, desk, bearer):
+    earlier = desk.file()
+    body = {
+        "complainant": {"email": " ADA@example.org", "phone": "+44 20 7946 0000"},
+        "subject": "Broken card",
+    }
+    found = client.post("/api/v1/duplicates", json=body, headers=bearer("hana"))
+    assert found.status_code == 200, found.get_json()
+    assert [(i["reference"], i["reasons"]) for i in found.get_json()["items"]] == [
+        (earlier, ["same email", "same phone"])
+    ]
+    nothing = client.post("/api/v1/duplicates", json={"subject": "Lost card abroad"}, headers=bearer("hana"))
+    assert nothing.get_json()["items"] == []

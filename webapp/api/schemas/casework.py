@@ -32,6 +32,21 @@ class DuplicateFilters(ma.Schema):
     )
 
 
+class ContactIn(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    email = Text(validate=validate.Length(max=254), allow_none=True)
+    phone = Text(validate=validate.Length(max=40), allow_none=True)
+
+
+class IntakeDuplicatesIn(Strict):
+    complainant = fields.Nested(ContactIn, load_default=dict)
+    representative = fields.Nested(ContactIn, load_default=dict)
+    subject = Text(validate=validate.Length(max=400), load_default="")
+    days = fields.Integer(validate=validate.Range(min=1, max=3650))
+
+
 class DuplicateList(ma.Schema):
     items = fields.List(fields.Nested(DuplicateOut), required=True)
 

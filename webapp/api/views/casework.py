@@ -12,6 +12,7 @@ from webapp.api.problems import ProblemSchema
 from webapp.api.schemas.casework import (
     DuplicateFilters,
     DuplicateList,
+    IntakeDuplicatesIn,
     MergeIn,
     ReopenIn,
     RestrictionDecisionIn,
@@ -44,6 +45,20 @@ def list_duplicates(args: dict, reference: str):
     similar subject), received within the period (`days`, default 90)."""
     caller = _staff(access.Action.FIND_DUPLICATES)
     return {"items": duplicates.suggestions(service(), reference, caller, args.get("days"))}
+
+
+@blp.route("/duplicates", methods=["POST"])
+@blp.arguments(IntakeDuplicatesIn())
+@blp.response(200, DuplicateList)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.doc(security=AUTH)
+def check_intake(body: dict):
+    """Possible duplicates of a complaint about to be logged (complainant's and representative's e-mail and
+    phone, subject), before it is filed: the same suggestions as for a filed complaint."""
+    caller = _staff(access.Action.FIND_DUPLICATES)
+    days = body.pop("days", None)
+    return {"items": duplicates.suggestions_for_intake(service(), body, caller, days)}
 
 
 @blp.route("/cases/<reference>/merge", methods=["POST"])
