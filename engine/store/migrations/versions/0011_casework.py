@@ -1,4 +1,4 @@
-"""casework: case links (merged, reopened), the contact index, contact restrictions, provider organisations
+"""casework: case links (merged, reopened), contact restrictions, provider organisations
 
 Existing provider users become one organisation each (its slug is the username), so the cases that name a
 provider's username stay that provider's: the access policy matches a case's `provider_name` or `provider`
@@ -36,18 +36,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_link_case_id", "case_link", ["case_id"])
     op.create_index("ix_case_link_linked_case_id", "case_link", ["linked_case_id"])
-    op.create_table(
-        "case_contact",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("value", sa.String(length=254), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["case.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index("ix_case_contact_case_id", "case_contact", ["case_id"])
-    op.create_index("ix_case_contact_kind_value", "case_contact", ["kind", "value"])
     op.create_table(
         "contact_restriction",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -143,9 +131,6 @@ def downgrade() -> None:
     op.drop_table("provider_organisation")
     op.drop_index("ix_contact_restriction_case_id", table_name="contact_restriction")
     op.drop_table("contact_restriction")
-    op.drop_index("ix_case_contact_kind_value", table_name="case_contact")
-    op.drop_index("ix_case_contact_case_id", table_name="case_contact")
-    op.drop_table("case_contact")
     op.drop_index("ix_case_link_linked_case_id", table_name="case_link")
     op.drop_index("ix_case_link_case_id", table_name="case_link")
     op.drop_table("case_link")
