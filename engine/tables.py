@@ -4,9 +4,10 @@ Migrations, `db upgrade` checks and tests need the complete metadata; the engine
 tables of their own slice and the slices they call.
 """
 
-from engine.cases.tables import AuditEvent, Case, Task
-from engine.complaints.tables import CaseTracking
+from engine.cases.tables import AuditEvent, Case, CaseLink, Task
+from engine.complaints.tables import CaseTracking, ContactRestriction
 from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.disputes.tables import ProviderOrganisation, ProviderUser
 from engine.evidence.tables import Attachment
 from engine.idempotency.tables import IdempotencyRecord
 from engine.identity.tables import ApiToken, Group, Membership, User
@@ -22,14 +23,18 @@ __all__ = [
     "Base",
     "Case",
     "CaseDeadline",
+    "CaseLink",
     "CasePause",
     "CaseTracking",
+    "ContactRestriction",
     "Group",
     "IdempotencyRecord",
     "Incident",
     "Membership",
     "Outbox",
     "ProcessVersion",
+    "ProviderOrganisation",
+    "ProviderUser",
     "Task",
     "Timer",
     "User",

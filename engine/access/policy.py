@@ -46,6 +46,12 @@ class Action(Enum):
     EXTEND_DEADLINES = "extend a case's deadline"
     SUPERVISE = "supervise queues (reassign, send back, breaches, workload, objectivity)"
     RECORD_INVOLVEMENT = "record a member of staff as involved in a complaint"
+    FIND_DUPLICATES = "see possible duplicates of a complaint"
+    MERGE_DUPLICATES = "merge a duplicate complaint into its original"
+    REOPEN_CASES = "reopen a closed complaint"
+    RESTRICT_CONTACT = "propose or approve a restriction of contact with a complainant"
+    READ_PROVIDERS = "see the dispute-resolution provider organisations"
+    MANAGE_PROVIDERS = "create, change or deactivate provider organisations"
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -66,6 +72,14 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.SUPERVISE: SUPERVISORS,
     # Whoever works cases may say a colleague is involved; taking it back is a supervisor's (SUPERVISE).
     Action.RECORD_INVOLVEMENT: CASEWORK_ROLES,
+    Action.FIND_DUPLICATES: STAFF,
+    # Decisions on a complaint's handling: people who handle complaints, never integrations.
+    Action.MERGE_DUPLICATES: CASEWORK_ROLES,
+    Action.REOPEN_CASES: SUPERVISORS,
+    # Proposed by one supervisor, approved by another (engine.complaints.restrictions).
+    Action.RESTRICT_CONTACT: SUPERVISORS,
+    Action.READ_PROVIDERS: STAFF,
+    Action.MANAGE_PROVIDERS: frozenset({"admin"}),
 }
 
 # Why a task is kept from someone named in its complaint (ISO 10002 clause 4, objectivity): shown to

@@ -142,6 +142,19 @@ def live_tasks(wf: BpmnWorkflow) -> Iterator:
                 depths.append(depth + 1)
 
 
+def end(wf: BpmnWorkflow, data: dict[str, Any]) -> None:
+    """End the workflow where it stands, its open tasks cancelled, with `data` added to the case data.
+
+    For what the engine decides outside the diagram (a duplicate merged into its original): the case's
+    data is the last completed task's once the workflow has ended (`case_data`), so the data goes there and
+    to every live task; `outcome` in it becomes the case's outcome.
+    """
+    for task in list(live_tasks(wf)):
+        task.data.update(data)
+    (wf.last_task or wf.task_tree).data.update(data)
+    wf.cancel()
+
+
 _MAX_DEPTH = 1000  # SpiffWorkflow's TaskIterator default, which do_engine_steps and get_tasks use
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, literal, not_, or
 from sqlalchemy.sql.expression import BindParameter
 
 from engine.bpmn import workflow as wfx
+from engine.cases import links
 from engine.cases.read_models import (
     CaseDetail,
     CaseItem,
@@ -26,10 +27,12 @@ from engine.cases.read_models import (
 )
 from engine.cases.store import CASE, CASE_COLUMNS, TASK, TIMER
 from engine.cases.tables import AuditEvent, Case
+from engine.complaints import restrictions
 from engine.core.actors import DEFAULT_GROUP
 from engine.core.errors import NotFound
 from engine.deadlines import watch
 from engine.deadlines.tables import CaseDeadline, CasePause
+from engine.disputes import organisations
 from engine.evidence.attachments import for_case as attachments_for_case
 from engine.task_forms import schema as forms
 from engine.timers.incidents import for_case as incidents_for_case
@@ -39,7 +42,8 @@ DEADLINE = CaseDeadline.__table__
 
 def case_detail(service, reference: str, *, incidents: bool = True) -> CaseDetail:
     """Everything about a case (see CaseDetail), read in one transaction; `incidents=False` leaves out the
-    engine's own trouble, which is for staff (providers read the same page without it)."""
+    engine's own trouble and the restrictions of contact, which are for staff (providers read the same page
+    without them)."""
     with service.db.read() as session:
         row = session.execute(
             select(*CASE_COLUMNS, CASE.c.created_at, CASE.c.updated_at, CASE.c.closed_at).where(
@@ -72,6 +76,12 @@ def case_detail(service, reference: str, *, incidents: bool = True) -> CaseDetai
         conn = session.connection()
         trouble = tuple(incidents_for_case(conn, row.id)) if incidents else ()
         files = tuple(attachments_for_case(conn, row.id))
+        case_links = tuple(links.of_case(conn, row.id))
+        contact_restrictions = (
+            tuple(restrictions.of_case(conn, row.id, row.reference, service.clock.now().date()))
+            if incidents
+            else ()
+        )
     ended = row.status in ("closed", "withdrawn")
     deadlines = tuple(
         DeadlineState(
@@ -159,6 +169,8 @@ def case_detail(service, reference: str, *, incidents: bool = True) -> CaseDetai
         ),
         incidents=trouble,
         attachments=files,
+        case_links=case_links,
+        contact_restrictions=contact_restrictions,
     )
 
 
@@ -345,9 +357,10 @@ def task_detail(service, task_id: str) -> TaskDetail:
         if row is None:
             raise NotFound(f"no ready task {task_id}")
         work = service.store.load(conn, row)
+        definition = work.version.forms.get(row.form_id) if row.form_id else None
+        choices = organisations.options(conn) if organisations.uses_options(definition) else None
     task = wfx.find_task(work.wf, task_id)
     data = dict(task.data) if task is not None else wfx.case_data(work.wf)
-    definition = work.version.forms.get(row.form_id) if row.form_id else None
     return TaskDetail(
         id=row.task_id,
         name=row.name,
@@ -361,7 +374,11 @@ def task_detail(service, task_id: str) -> TaskDetail:
         due_at=row.due_at,
         created_at=row.created_at,
         form_definition=definition,
-        values=forms.prefill(definition, data) if definition else {},
+        values={
+            **(forms.prefill(definition, data) if definition else {}),
+            # Options the engine supplies (form-js reads a valuesKey's list from the data it is given).
+            **({organisations.OPTIONS_KEY: choices} if choices is not None else {}),
+        },
     )
 
 

@@ -309,3 +309,8 @@ class CaseDetail:
     history: tuple[HistoryEvent, ...]
     incidents: tuple[IncidentItem, ...]
     attachments: tuple[AttachmentItem, ...]
+    # Merged and reopened cases as seen from this one (engine.cases.links: relation, reference, process_id,
+    # status, outcome, at, by).
+    case_links: tuple[dict[str, Any], ...] = ()
+    # engine.complaints.restrictions.Restriction records (that slice builds on this one, so not named here).
+    contact_restrictions: tuple[Any, ...] = ()

@@ -34,6 +34,7 @@ from engine.core.errors import (
 from engine.deadlines import bookkeeping as sla
 from engine.deadlines import compute as deadlines
 from engine.deadlines import outcomes, watch
+from engine.disputes import organisations
 from engine.identity.tables import Membership, User
 from engine.letters import queue as notify
 from engine.registry.specs import LoadedVersion, SpecCache
@@ -293,6 +294,11 @@ class CaseService:
             raise ConflictError(f"this task is held by {row.assignee}")
         task = wfx.find_task(work.wf, task_id)
         opened_with = task.data if task is not None else None
+        definition = work.version.forms.get(row.form_id) if row.form_id else None
+        if organisations.uses_options(definition):
+            # The referral's choice of provider: the engine supplies the active organisations as options.
+            with self.db.reading() as conn:
+                opened_with = {**(opened_with or {}), organisations.OPTIONS_KEY: organisations.options(conn)}
         clean = self._validated(work.version, row.form_id, data or {}, opened_with)
         if task is None or task.state != wfx.TaskState.READY:
             raise TaskNotReady(f"task {task_id} is not waiting for work any more")
@@ -510,6 +516,11 @@ class CaseService:
         work.drop_timers.append(row.timer_id)
         work.staff_notices.append(("deadline_warning", {"deadline": row.deadline}))
         return self.commit([work])
+
+    def read_case(self, reference: str) -> CaseWork:
+        """The case as it stands, read without a lock (the commit's version check catches a second writer),
+        for services of other slices that act on a case (merging, reopening, restricting contact)."""
+        return self._read_case(reference)
 
     def _read_case(self, reference: str) -> CaseWork:
         with self.db.reading() as conn:

@@ -120,6 +120,22 @@ class InvolvedStaff(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class CaseLink(Base):
+    """A relation between two cases that is not a parent and its child: a duplicate merged into an original
+    (`merged_into`), a complaint reopened as a new case (`reopened_from`). One row per relation, read both
+    ways (engine.cases.links names the other side), so measures count reopened or merged cases by a join."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (UniqueConstraint("case_id", "linked_case_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    linked_case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+
+
 # The task inbox reads each group's ready tasks due-first, oldest-first, a page at a time: with this index
 # a page is read in index order instead of sorting every task of the group (engine.cases.queries.task_page).
 _TASK = Task.__table__

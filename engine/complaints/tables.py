@@ -1,4 +1,4 @@
-"""Tracking credentials of complaints, so complainants follow their case without an account.
+"""Complaints' own rows: tracking credentials, and restrictions of contact with a complainant.
 
 Nothing here lets a database reader open a case: tokens are kept as hashes, and a case code is derived from
 the server's secret key and the per-case nonce kept here (engine.complaints.case_codes).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import engine.cases.tables  # noqa: F401  (the foreign keys below name its `case` table)
@@ -61,3 +61,23 @@ class TrackingLink(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)  # pruning reads it
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ContactRestriction(Base):
+    """Contact with a complainant limited to one channel and one named member of staff until a review date,
+    for conduct that is unreasonable. It takes effect only when a second supervisor approves it."""
+
+    __tablename__ = "contact_restriction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    contact: Mapped[str] = mapped_column(String(80))  # the username of the one member of staff
+    review_on: Mapped[dt.date] = mapped_column(Date)
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # proposed, approved, refused
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")

@@ -27,6 +27,7 @@ COMPLAINANT_TEMPLATES = (
     "survey_invitation",
     "dispute_referral_letter",
     "deadline_extension_letter",
+    "merged_letter",
 )
 STAFF_TEMPLATES = ("staff_reminder", "staff_escalation", "deadline_warning")
 TEMPLATES = COMPLAINANT_TEMPLATES + STAFF_TEMPLATES

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.cases.service import CaseService
 from engine.core.actors import Actor
+from engine.disputes import organisations
 from engine.identity.users import add_user, load_actor
 from engine.registry import deploy_bundle, load_bundle, validate_bundle
 
@@ -37,3 +38,16 @@ def make_user(
         add_user(session, service.clock, username, password=PASSWORD, roles=list(roles), groups=list(groups))
     with service.db.read() as session:
         return load_actor(session, username)
+
+
+ADMIN = Actor("test-admin", roles=frozenset({"admin"}))
+
+
+def provider_organisation(
+    service: CaseService, slug: str, name: str, *usernames: str, kind: str = "ombudsman"
+) -> organisations.Organisation:
+    """An active provider organisation (created through the admin service) with these provider users."""
+    organisations.create(service.db, service.clock, ADMIN, slug, {"name": name, "kind": kind})
+    for username in usernames:
+        organisations.add_user(service.db, ADMIN, slug, username)
+    return organisations.get(service.db, slug)

@@ -29,7 +29,7 @@ from engine.identity.users import add_user, load_actor
 from engine.letters.tables import Outbox
 from engine.task_forms.schema import input_fields
 from engine.timers.worker import TimerWorker
-from tests.support.builders import ROOT, deploy
+from tests.support.builders import ROOT, deploy, provider_organisation
 
 COMPLAINT = "complaint_handling"
 DISPUTE = "dispute_resolution"
@@ -127,6 +127,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "dispute_referral": {
         "consent_given": True,
         "consent_method": "email",
+        "provider_organisation": "fos",
         "provider_name": "Financial Ombudsman Service",
         "provider_type": "ombudsman",
     },
@@ -162,6 +163,9 @@ class Desk:
         self.safety = self._person("sia", "safety")
         self.disputes = self._person("dan", "disputes")
         self.provider = self._person("fos", roles=("provider",))
+        self.provider_organisation = provider_organisation(
+            service, "fos", "Financial Ombudsman Service", "fos"
+        )
         self.by_group = {
             "handlers": self.handler,
             "supervisors": self.supervisor,

@@ -14,7 +14,18 @@ from webapp import errors
 from webapp.api import problems, security
 from webapp.api.blueprint import Blueprint
 from webapp.api.limits import limiter
-from webapp.api.views import auth, cases, deadlines, incidents, processes, public, supervision, tasks
+from webapp.api.views import (
+    auth,
+    cases,
+    casework,
+    deadlines,
+    incidents,
+    processes,
+    providers,
+    public,
+    supervision,
+    tasks,
+)
 
 PREFIX = "/api/v1"
 CHILDREN = (
@@ -26,6 +37,8 @@ CHILDREN = (
     incidents.blp,
     deadlines.blp,
     supervision.blp,
+    casework.blp,
+    providers.blp,
 )
 blp = Blueprint("api", __name__, url_prefix=PREFIX)
 for _child in CHILDREN:

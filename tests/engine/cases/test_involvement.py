@@ -45,8 +45,8 @@ def test_the_complaint_names_staff_by_display_name_or_username(desk, carl):
         ("carl", "complaint", "named as involved in the complaint"),
         ("jsmith", "complaint", "named as involved in the complaint"),
     ]
-    start = [e for e in desk.case(ref)["history"] if e["action"] == "involvement_recorded"]
-    assert start[0]["detail"] == {"source": "complaint", "usernames": ["carl", "jsmith"]}
+    start = [e for e in desk.case(ref).history if e.action == "involvement_recorded"]
+    assert start[0].detail == {"source": "complaint", "usernames": ["carl", "jsmith"]}
     assert involvement.of_case(desk.service, desk.file(staff_involved="Mr Jones at the branch")) == []
 
 
@@ -57,19 +57,19 @@ def test_named_staff_are_not_offered_and_may_not_claim_or_complete(desk, carl):
     assert set(refs(inbox(desk.service, desk.handler))) == {ref, other}
     task = desk.task(ref, "acknowledgement")
     with pytest.raises(PermissionDenied, match="named as involved in the complaint"):
-        desk.service.claim_task(task["id"], carl)
+        desk.service.claim_task(task.id, carl)
     with pytest.raises(PermissionDenied, match="named as involved in the complaint"):
         desk.complete(ref, "acknowledgement", as_=carl)
-    assert desk.case(ref)["tasks"][0]["assignee"] is None
+    assert desk.case(ref).tasks[0].assignee is None
     with pytest.raises(FormInvalid) as refused:
-        desk.service.assign_task(task["id"], "carl", desk.supervisor, "cover")
+        desk.service.assign_task(task.id, "carl", desk.supervisor, "cover")
     assert "named as involved" in refused.value.errors["assignee"][0]
-    assert supervision.objectivity(desk.service, desk.supervisor, task["id"], "carl") == (
+    assert supervision.objectivity(desk.service, desk.supervisor, task.id, "carl") == (
         "named as involved in the complaint"
     )
-    assert supervision.objectivity(desk.service, desk.supervisor, task["id"], "hana") is None
+    assert supervision.objectivity(desk.service, desk.supervisor, task.id, "hana") is None
     with pytest.raises(PermissionDenied):
-        supervision.objectivity(desk.service, desk.handler, task["id"], "carl")
+        supervision.objectivity(desk.service, desk.handler, task.id, "carl")
     desk.complete(ref, "acknowledgement")  # hana is not named
 
 
@@ -87,10 +87,10 @@ def test_staff_record_involvement_and_supervisors_take_it_back(desk, carl):
     ]
     assert refs(inbox(desk.service, desk.handler)) == []
     with pytest.raises(PermissionDenied):
-        desk.service.claim_task(task["id"], desk.handler)
+        desk.service.claim_task(task.id, desk.handler)
     with pytest.raises(PermissionDenied):
         involvement.withdraw(desk.service, ref, "hana", carl, "wrong person")  # handlers may not
     assert involvement.withdraw(desk.service, ref, "hana", desk.supervisor, "A different Hana") == []
-    desk.service.claim_task(task["id"], desk.handler)
-    actions = [(e["action"], e["actor"]) for e in desk.case(ref)["history"]]
+    desk.service.claim_task(task.id, desk.handler)
+    actions = [(e.action, e.actor) for e in desk.case(ref).history]
     assert ("involvement_recorded", "carl") in actions and ("involvement_withdrawn", "sam") in actions

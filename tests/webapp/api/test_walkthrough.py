@@ -40,7 +40,7 @@ TASK_DATA = {
     "record_referral": {
         "consent_given": True,
         "consent_method": "email",
-        "provider_name": "fos",
+        "provider_organisation": "fos",
         "provider_type": "ombudsman",
     },
     "evaluate": {"position": "We stand by the partial refund.", "settlement_offer": 0},
@@ -80,6 +80,11 @@ def test_intake_to_closure_through_a_dispute(client, service, login):
     deploy(service, ROOT / "processes", forms=ROOT / "forms")
     staff = login("hana", "handlers", "supervisors", "disputes", roles=("handler", "supervisor"))
     provider = login("fos", roles=("provider",))
+    admin = login("ada-admin", roles=("admin",))
+    organisation = {"slug": "fos", "name": "Financial Ombudsman Service", "kind": "ombudsman"}
+    assert client.post("/api/v1/provider-organisations", json=organisation, headers=admin).status_code == 201
+    member = client.post("/api/v1/provider-organisations/fos/users", json={"username": "fos"}, headers=admin)
+    assert member.status_code == 200, member.get_json()
 
     # Only a description and a way to reply are required; category and product wait for the assessment.
     body = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from webapp.api.schemas.casework import CaseLinkOut, RestrictionOut
 from webapp.api.schemas.common import PageArgs, Strict, Text, page_of
 from webapp.api.schemas.deadlines import DeemedOutcome, ExtensionRecord
 from webapp.api.schemas.incidents import IncidentOut
@@ -107,6 +108,13 @@ class CaseDetail(ma.Schema):
     tasks = fields.List(fields.Nested(OpenTask))
     timers = fields.List(fields.Nested(PendingTimer))
     linked_cases = fields.List(fields.Nested(LinkedCase))
+    case_links = fields.List(
+        fields.Nested(CaseLinkOut), metadata={"description": "cases merged into or reopened from this one"}
+    )
+    contact_restrictions = fields.List(
+        fields.Nested(RestrictionOut),
+        metadata={"description": "restrictions of contact with the complainant"},
+    )
     attachments = fields.List(fields.Nested(AttachmentOut))
     history = fields.List(fields.Nested(HistoryEvent))
     deemed_outcome = fields.Nested(

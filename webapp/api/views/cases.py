@@ -92,7 +92,7 @@ def list_cases(filters: dict):
 def case_detail(reference: str):
     """Everything about a case: data, open tasks, pending timers, linked cases, attachments, history."""
     caller = _reader(reference)
-    # The engine's own trouble (incidents) is for staff, not for providers.
+    # The engine's own trouble (incidents) and restrictions of contact are for staff, not for providers.
     return queries.case_detail(service(), reference, incidents=not access.is_provider(caller))
 
 
