@@ -87,8 +87,9 @@ def _case_link(reference: str | None) -> Markup:
     return Markup('<a href="{}">{}</a>').format(url_for("staff.case", reference=reference), reference)
 
 
-def _quoted(name: str | None) -> Markup:
-    return Markup("“{}”").format(name or "")
+def _isolated(text: str | None) -> Markup:
+    """A name from the diagram (in its owner's language) kept apart from the sentence's direction."""
+    return Markup("<bdi>{}</bdi>").format(text or "")
 
 
 def sentence(event: Event, names: Mapping[str, str]) -> Markup:
@@ -97,14 +98,14 @@ def sentence(event: Event, names: Mapping[str, str]) -> Markup:
     detail: Mapping[str, Any] = event.get("detail") or {}
     element = event.get("element")
     values: dict[str, Any] = {
-        "who": escape(who(event.get("actor"))),
-        "task": _quoted(names.get(element or "", element)),
-        "element": _quoted(names.get(element or "", element)),
+        "who": _isolated(who(event.get("actor"))),
+        "task": _isolated(names.get(element or "", element)),
+        "element": _isolated(names.get(element or "", element)),
         "deadline": escape(deadline_name(detail.get("deadline"))),
         "due": escape(i18n.datetime(detail.get("due_at") or detail.get("due"))),
         "letter": escape(letter_name(detail.get("template"))),
         "reference": _case_link(detail.get("reference") or detail.get("source")),
-        "to": escape(who(detail.get("to"))),
+        "to": _isolated(who(detail.get("to"))),
     }
     text = _text(action, element, detail, values)
     return Markup(text % values)  # every value above is escaped; the words come from the catalogue
@@ -116,13 +117,15 @@ def _text(action: str, element: str | None, detail: Mapping[str, Any], values: d
             return _("The case was started by the case %(reference)s")
         return _("%(who)s opened the case")
     if action == "complete_task":
-        return _("%(who)s completed %(task)s")
+        return _("%(who)s completed “%(task)s”")
     if action == "claim":
-        return _("%(who)s took %(task)s")
+        return _("%(who)s took “%(task)s”")
     if action == "release":
-        return _("%(who)s released %(task)s")
+        return _("%(who)s released “%(task)s”")
     if action == "assign":
-        return _("%(who)s gave %(task)s to %(to)s") if detail.get("to") else _("%(who)s released %(task)s")
+        return (
+            _("%(who)s gave “%(task)s” to %(to)s") if detail.get("to") else _("%(who)s released “%(task)s”")
+        )
     if action == "message":
         if element == "deadline_passed":
             return _("The process was told that a deadline passed")
@@ -135,7 +138,7 @@ def _text(action: str, element: str | None, detail: Mapping[str, Any], values: d
         values["message"] = escape(element or "")
         return _("%(who)s sent the message “%(message)s”")
     if action == "timer":
-        return _("The timer %(element)s fired")
+        return _("The timer “%(element)s” fired")
     if action == "deadline_reminder":
         return _("Reminder to staff: %(deadline)s is due %(due)s")
     if action == "deadline_warning":
@@ -170,11 +173,11 @@ def _text(action: str, element: str | None, detail: Mapping[str, Any], values: d
         values["message"] = escape(element or "")
         return _("The message “%(message)s” found nobody waiting for it")
     if action == "incident_opened":
-        return _("An incident was opened at %(element)s: a timer kept failing")
+        return _("An incident was opened at “%(element)s”: a timer kept failing")
     if action == "incident_retried":
-        return _("%(who)s retried the incident at %(element)s")
+        return _("%(who)s retried the incident at “%(element)s”")
     if action == "incident_dismissed":
-        return _("%(who)s dismissed the incident at %(element)s")
+        return _("%(who)s dismissed the incident at “%(element)s”")
     if action == "audit_rechained":
         return _("The audit trail was rewritten without personal data")
     values["action"] = escape(action.replace("_", " "))

@@ -4,6 +4,25 @@
 (function () {
   "use strict";
 
+  // A whole complaint process fitted into a page is too small to read: when fitting shrinks it below a
+  // readable scale, show the part around where the case waits at that scale (people pan and zoom for more).
+  var READABLE = 0.85;
+  function focusOn(canvas, registry, ids) {
+    var box = canvas.viewbox();
+    if (box.scale >= READABLE) { return; }
+    var shapes = ids.map(function (id) { return registry.get(id); }).filter(Boolean);
+    if (!shapes.length) { return; }
+    var shape = shapes[0];
+    var width = box.outer.width / READABLE;
+    var height = box.outer.height / READABLE;
+    canvas.viewbox({
+      x: shape.x + shape.width / 2 - width / 2,
+      y: shape.y + shape.height / 2 - height / 2,
+      width: width,
+      height: height
+    });
+  }
+
   function show(container, data) {
     var viewer = new window.BpmnJS({ container: container });
     container.hidden = false;
@@ -12,18 +31,20 @@
       var registry = viewer.get("elementRegistry");
       var overlays = viewer.get("overlays");
       canvas.zoom("fit-viewport", "auto");
+      focusOn(canvas, registry, data.current);
       data.completed.forEach(function (id) {
         if (registry.get(id)) { canvas.addMarker(id, "done"); }
       });
       data.current.forEach(function (id) {
         if (registry.get(id)) { canvas.addMarker(id, "current"); }
       });
-      data.timers.forEach(function (timer) {
+      // Above its element, stacked when several wait at once, so they never hide the task's name.
+      data.timers.forEach(function (timer, index) {
         if (!registry.get(timer.element)) { return; }
         var badge = document.createElement("div");
         badge.className = "diagram-timer";
         badge.textContent = (timer.deadline ? timer.deadline + ": " : "") + timer.text;
-        overlays.add(timer.element, { position: { bottom: 0, left: -40 }, html: badge });
+        overlays.add(timer.element, { position: { top: -24 - 22 * index, left: 0 }, html: badge });
       });
       container.setAttribute("data-ready", "true");
     });
