@@ -15,8 +15,8 @@ from engine.core.actors import Actor
 from engine.evidence import attachments
 from webapp.api.context import attachment_policy, service
 from webapp.api.downloads import file_response
-from webapp.pages.staff.blueprint import blueprint
 from webapp.pages.staff import timeline as words
+from webapp.pages.staff.blueprint import blueprint
 from webapp.pages.staff.session import actor, signed_in
 from webapp.web import i18n
 
