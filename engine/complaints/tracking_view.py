@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -27,25 +26,11 @@ from engine.complaints.settings import TrackingSettings
 from engine.complaints.tables import CaseTracking
 from engine.core.actors import COMPLAINANT
 from engine.evidence.tables import Attachment
-from engine.letters.render import COMPLAINANT_TEMPLATES, UnknownTemplate, render
-from engine.letters.tables import Outbox
+from engine.letters.history import LetterSent, complainant_letters
 from engine.letters.transport import DEFAULT_FROM
 
-_OUTBOX = Outbox.__table__
 _ATTACHMENT = Attachment.__table__
 _TRACKING = CaseTracking.__table__
-
-
-@dataclass(frozen=True)
-class LetterSent:
-    """A letter as the complainant received it (kind is the template's name, e.g. `decision_letter`)."""
-
-    id: int
-    kind: str
-    language: str
-    sent_at: dt.datetime | None
-    subject: str
-    body: str
 
 
 @dataclass(frozen=True)
@@ -159,31 +144,8 @@ def _code(conn: Connection, settings: TrackingSettings | None, case_id: int, ref
 def _letters(
     conn: Connection, case_id: int, contact: str, code: str | None, settings: TrackingSettings | None
 ) -> tuple[LetterSent, ...]:
-    rows = conn.execute(
-        select(_OUTBOX.c.id, _OUTBOX.c.template, _OUTBOX.c.language, _OUTBOX.c.params, _OUTBOX.c.sent_at)
-        .where(
-            _OUTBOX.c.case_id == case_id,
-            _OUTBOX.c.status == "sent",
-            _OUTBOX.c.template.in_(COMPLAINANT_TEMPLATES),
-        )
-        .order_by(_OUTBOX.c.sent_at, _OUTBOX.c.id)
-    ).all()
-    letters = []
-    for row in rows:
-        try:
-            params: Any = json.loads(row.params or "{}")
-            if not isinstance(params, dict):
-                continue
-            params.setdefault("contact", contact)
-            params["case_code"] = code
-            params["tracking_url"] = settings.track_url if settings is not None else None
-            rendered = render(row.template, row.language, params)
-        except (UnknownTemplate, ValueError, TypeError):
-            continue  # the sender could not render it either: it was never sent as such
-        letters.append(
-            LetterSent(row.id, row.template, rendered.language, row.sent_at, rendered.subject, rendered.body)
-        )
-    return tuple(letters)
+    extra = {"case_code": code, "tracking_url": settings.track_url if settings is not None else None}
+    return complainant_letters(conn, case_id, contact, extra)
 
 
 def _evidence(conn: Connection, case_id: int) -> tuple[EvidenceFile, ...]:

@@ -23,6 +23,8 @@ class User(Base):
     roles: Mapped[str] = mapped_column(String(200), default="")
     skills: Mapped[str] = mapped_column(String(400), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The language of the pages this person chose (BCP 47, `zh-Hans`); none: the browser's.
+    language: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")

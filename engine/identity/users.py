@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -139,6 +140,52 @@ def authenticate(session: Session, username: str, password: str) -> Actor | None
     if not check_password(user.password_hash if user else None, password) or user is None:
         return None
     return actor_of(user)
+
+
+def signed_in_user(session: Session, username: str) -> tuple[Actor, str | None]:
+    """An active user as the pages need them on each request: the actor and their chosen language."""
+    user = session.scalar(
+        select(User)
+        .where(User.username == username, User.active.is_(True))
+        .options(selectinload(User.memberships))
+    )
+    if user is None:
+        raise NotFound(f"no active user named {username}")
+    return actor_of(user), user.language
+
+
+def set_language(session: Session, username: str, language: str | None, known: Collection[str]) -> None:
+    """Remember the language of the pages a person chose (None: follow the browser)."""
+    if language is not None and language not in known:
+        raise FormInvalid({"language": ["Choose one of the languages offered."]})
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is None:
+        raise NotFound(f"no active user named {username}")
+    user.language = language
+    session.flush()
+
+
+def change_password(session: Session, username: str, current: str, new: str, repeated: str) -> None:
+    """A person changes their own password: the current one first, then the policy (identity.passwords).
+
+    Every problem is named by its field (`current`, `new`, `repeated`), so a page shows each beside its box.
+    """
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    errors: dict[str, list[str]] = {}
+    if not check_password(user.password_hash if user else None, current) or user is None:
+        errors["current"] = ["This is not your current password."]
+    weak = passwords.problems(username, new)
+    if weak:
+        errors["new"] = weak
+    elif new == current:
+        errors["new"] = ["Choose a password different from the current one."]
+    if new != repeated:
+        errors["repeated"] = ["The two new passwords are not the same."]
+    if errors:
+        raise FormInvalid(errors)
+    assert user is not None
+    user.password_hash = hash_password(new)
+    session.flush()
 
 
 def list_users(session: Session) -> list[User]:

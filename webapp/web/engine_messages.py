@@ -57,6 +57,28 @@ _KNOWN: list[tuple[re.Pattern[str], Translate]] = [
         lambda m: _("Choose a country or region from the list."),
     ),
     (re.compile(r"^Give a BCP 47 language tag"), lambda m: _("Choose a language from the list.")),
+    # Passwords (engine.identity.passwords and users.change_password)
+    (
+        re.compile(r"^Use at least (\d+) characters\.$"),
+        lambda m: _("Use at least %(count)s characters.", count=int(m.group(1))),
+    ),
+    (
+        re.compile(r"^The password cannot be the username\."),
+        lambda m: _("The password cannot be your username."),
+    ),
+    (
+        re.compile(r"^This is one of the most common passwords"),
+        lambda m: _("This is one of the most common passwords; choose another."),
+    ),
+    (re.compile(r"^This is not your current password\."), lambda m: _("This is not your current password.")),
+    (
+        re.compile(r"^Choose a password different from the current one\."),
+        lambda m: _("Choose a password different from the current one."),
+    ),
+    (
+        re.compile(r"^The two new passwords are not the same\."),
+        lambda m: _("The two new passwords are not the same."),
+    ),
 ]
 
 

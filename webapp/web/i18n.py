@@ -14,7 +14,15 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, g, redirect, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    format_timedelta,
+    get_locale,
+)
 from werkzeug.wrappers import Response
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
@@ -143,6 +151,11 @@ def datetime(value: dt.datetime | str | None, format: str = "medium") -> str:
         str(joined).replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
     )
     return localised_digits(text)
+
+
+def time_left(due: dt.datetime, now: dt.datetime) -> str:
+    """How long until `due` ("in 3 days", "2 hours ago") in the page's language."""
+    return localised_digits(format_timedelta(due - now, granularity="minute", add_direction=True))
 
 
 def number(value: Any) -> str:

@@ -8,11 +8,11 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from engine.identity.users import authenticate
+from engine.identity.users import authenticate, signed_in_user
 from webapp.api import limits
 from webapp.api.context import service
 from webapp.pages.staff.blueprint import blueprint
-from webapp.pages.staff.session import StaffUser, signed_in
+from webapp.pages.staff.session import StaffUser, remember_language, signed_in
 
 
 def _safe_next(target: str | None) -> str:
@@ -39,13 +39,16 @@ def sign_in():
         if not errors:
             with service().db.read() as db_session:
                 actor = authenticate(db_session, typed["username"], password)
+                language = signed_in_user(db_session, actor.username)[1] if actor else None
             if actor is None:
                 errors["_form"] = [_("The username or password is not right.")]
             else:
                 session.clear()  # a fresh session (and CSRF token) for the signed-in person
                 session.permanent = True
-                login_user(StaffUser(actor))
-                return redirect(_safe_next(request.args.get("next")), code=303)
+                login_user(StaffUser(actor, language))
+                answer = redirect(_safe_next(request.args.get("next")), code=303)
+                # The language the person chose wins at sign-in; the switcher overrides it afterwards.
+                return remember_language(answer, language) if language else answer
     body = render_template("staff/sign_in.html", typed=typed, errors=errors)
     return body, (422 if errors else 200)
 
