@@ -6,7 +6,7 @@ does, so a page and the API never disagree about who may do what.
 
 from __future__ import annotations
 
-from webapp.pages.staff import home, sign_in  # noqa: F401  (views register on the blueprint)
+from webapp.pages.staff import complaints, home, inbox, links, sign_in, tasks  # noqa: F401  (views register)
 from webapp.pages.staff.blueprint import blueprint
 
 __all__ = ["blueprint"]
