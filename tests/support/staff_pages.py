@@ -1,4 +1,4 @@
-"""Signing staff in for page and browser tests: the Desk's people get a password, then use the sign-in page."""
+"""Signing staff in for page and browser tests: Desk people get a password, then use the sign-in page."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def page_token(response: Any) -> str:
 def sign_in(client: Any, username: str) -> str:
     """Sign `username` in through the page; returns the session's CSRF token."""
     token = page_token(client.get("/staff/sign-in"))
-    answer = client.post("/staff/sign-in", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    answer = client.post(
+        "/staff/sign-in", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
     assert answer.status_code == 303, answer.get_data(as_text=True)[:2000]
     return page_token(client.get(answer.headers["Location"], follow_redirects=True))
 

@@ -1,4 +1,4 @@
-"""Log a complaint taken by phone, letter or at the counter: every field of the intake form, staff-only ones too.
+"""Log a complaint taken by phone, letter or at the counter: every intake field, staff-only ones too.
 
 The same intake service as the portal and `POST /api/v1/complaints`, with the signed-in person as the actor,
 so the engine records who logged it and accepts the fields only staff may set (channel, received when and by
@@ -22,7 +22,6 @@ from webapp.web import formjs, i18n
 from webapp.web.engine_messages import translated_errors
 
 _DONE = "complaint_logged"
-
 
 
 @blueprint.route("/complaints/new", methods=["GET", "POST"])

@@ -111,7 +111,9 @@ def _change(task_id: str, claim: bool):
             task = queries.task_detail(service(), task_id)
         except NotFound:
             task = None
-        return render_template("staff/_task_row.html", task=task, task_id=task_id, notice=notice, back=_back())
+        return render_template(
+            "staff/_task_row.html", task=task, task_id=task_id, notice=notice, back=_back()
+        )
     flash(notice[1], notice[0])
     return redirect(_back(), code=303)
 

@@ -21,4 +21,3 @@ def case_url(reference: str) -> str:
         return url_for("staff.case", reference=reference)
     except BuildError:
         return "/staff/cases/" + quote(reference, safe="")
-

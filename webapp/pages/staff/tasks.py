@@ -28,7 +28,7 @@ from webapp.web.engine_messages import translated_errors
 
 
 def _next_task(result: CaseResult, me: Actor) -> str | None:
-    """The case's next ready task that is the actor's to work: held by them, or free in one of their groups."""
+    """The case's next ready task that is the actor's: held by them, or free in one of their groups."""
     for task in result.tasks:
         if task.assignee == me.username or (task.assignee is None and me.in_group(task.group_id)):
             return task.id
@@ -54,7 +54,6 @@ def _page(
         me=me,
     )
     return body, status
-
 
 
 @blueprint.route("/tasks/<task_id>", methods=["GET", "POST"])

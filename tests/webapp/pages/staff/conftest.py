@@ -1,4 +1,4 @@
-"""A complaints desk (the real processes, forms and people) behind the staff pages, on SQLite and PostgreSQL."""
+"""A complaints desk (real processes, forms and people) behind the staff pages, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -63,7 +63,9 @@ def test_a_handler_cannot_open_another_groups_task(desk, client):
     task_id = desk.task(ref, "acknowledgement")["id"]
     token = sign_in(client, "sia")  # safety, not handlers
     refused = client.get(f"/staff/tasks/{task_id}")
-    assert refused.status_code == 403 and "You do not have access to this page" in refused.get_data(as_text=True)
+    assert refused.status_code == 403 and "You do not have access to this page" in refused.get_data(
+        as_text=True
+    )
     assert client.post(f"/staff/tasks/{task_id}", data={**ACK, "csrf_token": token}).status_code == 403
     assert client.post(f"/staff/tasks/{task_id}/claim", data={"csrf_token": token}).status_code == 403
     assert desk.task(ref, "acknowledgement")["assignee"] is None
@@ -99,7 +101,8 @@ def test_claiming_from_the_task_page_comes_back_to_it(desk, client):
     sign_in(client, "hana")
     page = client.get(f"/staff/tasks/{task_id}")
     claimed = client.post(
-        f"/staff/tasks/{task_id}/claim", data={"csrf_token": page_token(page), "back": f"/staff/tasks/{task_id}"}
+        f"/staff/tasks/{task_id}/claim",
+        data={"csrf_token": page_token(page), "back": f"/staff/tasks/{task_id}"},
     )
     assert claimed.headers["Location"] == f"/staff/tasks/{task_id}"
     assert "You hold this task." in client.get(f"/staff/tasks/{task_id}").get_data(as_text=True)
