@@ -70,6 +70,12 @@ def test_a_refused_task_form_keeps_every_value(site, new_page, desk, javascript)
     assert page.input_value("#f-acknowledgement_notes") == "Sent with the leaflet.\nCalled as well."
     if javascript:
         assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        # a field checked on leaving it does not pull the focus back to the summary
+        page.fill("#f-handler_contact", "Hana Ito")
+        with page.expect_response(lambda answer: answer.url.endswith("/check")):
+            page.press("#f-handler_contact", "Tab")
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.activeElement.id") == "f-acknowledgement_notes"
 
 
 def test_two_handlers_claim_the_same_task_one_wins_the_other_is_told(site, new_page, desk):
@@ -90,3 +96,24 @@ def test_two_handlers_claim_the_same_task_one_wins_the_other_is_told(site, new_p
     assert notice.get_attribute("role") == "alert"
     assert "Held by hana" in hugo.locator(f"#task-{task_id}").inner_text()
     assert desk.task(ref, "acknowledgement")["assignee"] == "hana"
+
+
+def test_leaving_an_emptied_field_shows_its_error_at_once(site, new_page, desk):
+    with_password(desk, "hana")
+    ref = desk.file()
+    task_id = desk.task(ref, "acknowledgement")["id"]
+    page = new_page(locale="en-GB")
+    browser_sign_in(page, site, "hana")
+    page.goto(f"{site}/staff/tasks/{task_id}")
+    page.fill("#f-handler_contact", "Hana")
+    with page.expect_response(lambda answer: answer.url.endswith("/check")):
+        page.press("#f-handler_contact", "Tab")
+    page.wait_for_timeout(100)  # htmx settles the swapped field
+    assert page.locator(".field-error").count() == 0
+    page.fill("#f-handler_contact", "")
+    page.press("#f-handler_contact", "Tab")
+    error = page.locator("#f-handler_contact-error")
+    error.wait_for()
+    assert "Enter this information; it is needed." in error.inner_text()
+    assert "f-handler_contact-error" in page.get_attribute("#f-handler_contact", "aria-describedby")
+    assert page.locator(".field-error").count() == 1  # the fields not yet reached stay quiet

@@ -19,6 +19,7 @@ from engine.cases.read_models import TaskDetail
 from engine.cases.service import CaseResult
 from engine.core.actors import Actor
 from engine.core.errors import ConflictError, FormInvalid, NotFound, TaskNotReady
+from engine.task_forms.properties import validate_submission
 from engine.task_forms.translations import translate_form
 from webapp.api.context import service
 from webapp.pages.staff.blueprint import blueprint
@@ -52,6 +53,7 @@ def _page(
         labels={f.name: f.label for f in formjs.flat(fields)},
         may_work=access.allows(me, access.Action.WORK_TASKS) and me.in_group(task.group_id),
         me=me,
+        check_url=url_for("staff.check_task", task_id=task.id),
     )
     return body, status
 
@@ -88,3 +90,27 @@ def task(task_id: str):
     if following:
         return redirect(url_for("staff.task", task_id=following), code=303)
     return redirect(url_for("staff.inbox"), code=303)
+
+
+@blueprint.post("/tasks/<task_id>/check")
+@signed_in
+def check_task(task_id: str):
+    """htmx, when a text field is left: the whole form is judged as if sent, and that one field comes back
+    with its error (or without one). Nothing is stored; sending the form is what counts."""
+    detail = queries.task_detail(service(), task_id)
+    access.require_task_view(actor(), detail.group_id)
+    definition = detail.form_definition or {"components": []}
+    values = formjs.read(definition, request.form)
+    errors: Mapping[str, list[Any]] = {}
+    try:
+        validate_submission(definition, values, detail.values)
+    except FormInvalid as exc:
+        errors = translated_errors(exc.errors)
+    name = request.headers.get("HX-Trigger-Name", "")
+    translated = translate_form(definition, i18n.current())
+    fields = formjs.build(translated.schema, values, errors, fallback=formjs.fallbacks_of(translated))
+    found = next((f for f in formjs.flat(fields) if f.name == name and f.kind != "group"), None)
+    if found is None:
+        return "", 204
+    check_url = url_for("staff.check_task", task_id=task_id)
+    return render_template("staff/_field.html", f=found, check_url=check_url)

@@ -124,3 +124,28 @@ def test_completing_without_the_csrf_token_is_refused(desk, client):
     sign_in(client, "hana")
     assert client.post(f"/staff/tasks/{task_id}", data=ACK).status_code == 400
     assert desk.task(ref, "acknowledgement")
+
+
+def test_leaving_a_field_checks_the_form_and_answers_with_that_field_alone(desk, client):
+    ref = desk.file()
+    task_id = desk.task(ref, "acknowledgement")["id"]
+    token = sign_in(client, "hana")
+    headers = {"HX-Request": "true", "X-CSRFToken": token, "HX-Trigger-Name": "handler_contact"}
+    empty = client.post(f"/staff/tasks/{task_id}/check", data={"handler_contact": ""}, headers=headers)
+    body = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and body.lstrip().startswith('<div class="field field--error">')
+    assert 'id="f-handler_contact-error"' in body and "Enter this information; it is needed." in body
+    assert "acknowledgement_channel" not in body  # only the field that was left, though others are empty
+    filled = client.post(
+        f"/staff/tasks/{task_id}/check", data={"handler_contact": "Hana Ito"}, headers=headers
+    ).get_data(as_text=True)
+    assert "field-error" not in filled and 'value="Hana Ito"' in filled
+    assert desk.task(ref, "acknowledgement")  # nothing was completed
+
+
+def test_another_groups_handler_cannot_check_its_form(desk, client):
+    ref = desk.file()
+    task_id = desk.task(ref, "acknowledgement")["id"]
+    token = sign_in(client, "sia")
+    headers = {"HX-Request": "true", "X-CSRFToken": token, "HX-Trigger-Name": "handler_contact"}
+    assert client.post(f"/staff/tasks/{task_id}/check", data={}, headers=headers).status_code == 403
