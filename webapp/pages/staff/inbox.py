@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 
 from engine.access import policy as access
 from engine.cases import queries
+from engine.cases.inbox import InboxFilters
+from engine.cases.inbox import inbox as inbox_query
 from engine.core.errors import ConflictError, NotFound, TaskNotReady
 from webapp.api.context import service
 from webapp.pages.staff.blueprint import blueprint
@@ -47,26 +49,31 @@ def _page_number() -> int:
 @signed_in
 def inbox():
     me = access.require(actor(), access.Action.LIST_TASKS)
-    groups = me.groups if me.does_casework else frozenset()  # read-only roles have no inbox
-    group = request.args.get("group") or None
-    mine = request.args.get("mine") == "1"
-    page = _page_number()
-    if group is not None and group not in groups:
-        group = None
-    items, total = queries.task_page(
-        service(), groups=groups, username=me.username, mine=mine, group=group, page=page, page_size=PAGE_SIZE
+    groups = sorted(me.groups) if me.does_casework else []  # read-only roles have no inbox
+    args = request.args
+    overdue = {"yes": True, "no": False}.get(args.get("overdue", ""))
+    wanted = InboxFilters(
+        group=args.get("group") if args.get("group") in groups else None,
+        mine=args.get("mine") == "1",
+        overdue=overdue,
+        search=(args.get("q") or "").strip()[:200] or None,
     )
-    pages = max(1, -(-total // PAGE_SIZE))
-    filters = {k: v for k, v in (("group", group), ("mine", "1" if mine else None)) if v}
+    found = inbox_query(service(), me, wanted, page=_page_number(), page_size=PAGE_SIZE)
+    filters = {
+        "group": wanted.group,
+        "mine": "1" if wanted.mine else None,
+        "overdue": args.get("overdue") if overdue is not None else None,
+        "q": wanted.search,
+    }
     return render_template(
         "staff/inbox.html",
         me=me,
-        items=items,
-        total=total,
-        page=page,
-        pages=pages,
-        groups=sorted(groups),
-        filters=filters,
+        items=found.items,
+        total=found.total,
+        page=found.page,
+        pages=max(1, -(-found.total // PAGE_SIZE)),
+        groups=groups,
+        filters={k: v for k, v in filters.items() if v},
         back=request.full_path.rstrip("?"),
     )
 
@@ -88,7 +95,7 @@ def _holder(task_id: str) -> str | None:
 
 
 def _change(task_id: str, claim: bool):
-    """Claim or release, then the row again (htmx) or the page it came from (plain form)."""
+    """Claim or release, then the row's holder cell again (htmx) or the page it came from (plain form)."""
     me = actor()
     notice: tuple[str, str] | None = None
     try:
@@ -112,7 +119,7 @@ def _change(task_id: str, claim: bool):
         except NotFound:
             task = None
         return render_template(
-            "staff/_task_row.html", task=task, task_id=task_id, notice=notice, back=_back()
+            "staff/_task_holder.html", task=task, task_id=task_id, notice=notice, back=_back()
         )
     flash(notice[1], notice[0])
     return redirect(_back(), code=303)

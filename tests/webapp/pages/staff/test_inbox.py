@@ -51,7 +51,7 @@ def test_claim_and_release_as_plain_forms(desk, client):
     assert desk.task(ref, "acknowledgement")["assignee"] is None
 
 
-def test_an_htmx_claim_answers_with_just_the_row(desk, client):
+def test_an_htmx_claim_answers_with_just_the_holder_cell(desk, client):
     ref = desk.file()
     task_id = _acknowledgement(desk, ref)
     token = sign_in(client, "hana")
@@ -61,7 +61,7 @@ def test_an_htmx_claim_answers_with_just_the_row(desk, client):
         headers={"HX-Request": "true", "X-CSRFToken": token},
     )
     body = row.get_data(as_text=True)
-    assert row.status_code == 200 and body.lstrip().startswith(f'<tr id="task-{task_id}"')
+    assert row.status_code == 200 and body.lstrip().startswith(f'<td id="holder-{task_id}"')
     assert "<html" not in body and "You hold it" in body and "You have claimed this task." in body
 
 
@@ -100,3 +100,16 @@ def test_claiming_without_the_csrf_token_is_refused(desk, client):
     refused = client.post(f"/staff/tasks/{_acknowledgement(desk, ref)}/claim", data={})
     assert refused.status_code == 400 and "text/html" in refused.content_type
     assert desk.task(ref, "acknowledgement")["assignee"] is None
+
+
+def test_search_and_the_overdue_filter(desk, client):
+    fees = desk.file()
+    card = desk.file(subject="Card declined abroad", description="My card was declined in Lisbon twice.")
+    sign_in(client, "hana")
+    found = client.get("/staff/inbox?q=lisbon").get_data(as_text=True)
+    assert card in found and fees not in found and 'value="lisbon"' in found
+    assert "1 task" in found
+    assert "0 tasks" in client.get("/staff/inbox?overdue=yes").get_data(as_text=True)
+    desk.wait(days=3)  # past the acknowledgement deadline
+    late = client.get("/staff/inbox?overdue=yes").get_data(as_text=True)
+    assert fees in late and card in late and 'class="overdue"' in late and "Overdue" in late
