@@ -18,7 +18,7 @@ def test_the_staff_pages_pass_axe(site, new_page, desk, lang):
     with_password(desk, "hana")
     refs = [desk.file(), desk.file(subject="Card declined abroad")]
     desk.wait(days=2)  # the first acknowledgement is overdue by now
-    task_id = desk.task(refs[0], "acknowledgement")["id"]
+    task_id = desk.task(refs[0], "acknowledgement").id
     desk.service.claim_task(task_id, desk.handler)
     page = new_page(locale=lang, width=1100)
     browser_sign_in(page, site, "hana")

@@ -25,7 +25,7 @@ def test_a_handler_claims_in_the_inbox_completes_the_acknowledgement_and_sees_th
 ):
     with_password(desk, "hana")
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     page = new_page(locale="en-GB")
     browser_sign_in(page, site, "hana")
     assert page.url.endswith("/staff/inbox")
@@ -35,7 +35,7 @@ def test_a_handler_claims_in_the_inbox_completes_the_acknowledgement_and_sees_th
     page.locator(f"#task-{task_id} .row-notice").wait_for()
     assert page.evaluate("window.notReloaded === true")  # htmx swapped the row; the page stayed
     assert "You hold it" in row.inner_text()
-    assert desk.task(ref, "acknowledgement")["assignee"] == "hana"
+    assert desk.task(ref, "acknowledgement").assignee == "hana"
 
     row.get_by_role("link", name="Acknowledge complaint").click()
     page.wait_for_url(re.compile(f"/staff/tasks/{task_id}$"))
@@ -44,16 +44,16 @@ def test_a_handler_claims_in_the_inbox_completes_the_acknowledgement_and_sees_th
     page.click("#task-form button[type=submit]")
     page.wait_for_url(re.compile(r"/staff/tasks/(?!" + task_id + ")[^/]+$"))
     assert f"is done for {ref}" in page.inner_text(".flashes")
-    next_task = next(t for t in desk.case(ref)["tasks"] if t["id"] != task_id)
-    assert page.url.endswith(f"/staff/tasks/{next_task['id']}")
-    assert next_task["name"] in page.inner_text("h1")
+    next_task = next(t for t in desk.case(ref).tasks if t.id != task_id)
+    assert page.url.endswith(f"/staff/tasks/{next_task.id}")
+    assert next_task.name in page.inner_text("h1")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_refused_task_form_keeps_every_value(site, new_page, desk, javascript):
     with_password(desk, "hana")
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     page = new_page(locale="en-GB", javascript=javascript)
     browser_sign_in(page, site, "hana")
     page.goto(f"{site}/staff/tasks/{task_id}")
@@ -82,7 +82,7 @@ def test_two_handlers_claim_the_same_task_one_wins_the_other_is_told(site, new_p
     with_password(desk, "hana")
     make_user(desk.service, "hugo", "handlers")
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     hana, hugo = new_page(locale="en-GB"), new_page(locale="en-GB")
     browser_sign_in(hana, site, "hana")
     browser_sign_in(hugo, site, "hugo")
@@ -95,13 +95,13 @@ def test_two_handlers_claim_the_same_task_one_wins_the_other_is_told(site, new_p
     assert notice.inner_text() == "hana claimed this task first; it is theirs now."
     assert notice.get_attribute("role") == "alert"
     assert "Held by hana" in hugo.locator(f"#task-{task_id}").inner_text()
-    assert desk.task(ref, "acknowledgement")["assignee"] == "hana"
+    assert desk.task(ref, "acknowledgement").assignee == "hana"
 
 
 def test_leaving_an_emptied_field_shows_its_error_at_once(site, new_page, desk):
     with_password(desk, "hana")
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     page = new_page(locale="en-GB")
     browser_sign_in(page, site, "hana")
     page.goto(f"{site}/staff/tasks/{task_id}")

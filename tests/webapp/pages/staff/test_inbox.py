@@ -8,7 +8,7 @@ from webapp.pages.staff import inbox
 
 
 def _acknowledgement(desk, ref: str) -> str:
-    return desk.task(ref, "acknowledgement")["id"]
+    return desk.task(ref, "acknowledgement").id
 
 
 def test_casework_lands_in_the_inbox_and_read_only_roles_on_the_home_page(desk, client):
@@ -41,14 +41,14 @@ def test_claim_and_release_as_plain_forms(desk, client):
         f"/staff/tasks/{task_id}/claim", data={"csrf_token": token, "back": "/staff/inbox?mine=1"}
     )
     assert claimed.status_code == 303 and claimed.headers["Location"] == "/staff/inbox?mine=1"
-    assert desk.task(ref, "acknowledgement")["assignee"] == "hana"
+    assert desk.task(ref, "acknowledgement").assignee == "hana"
     mine = client.get("/staff/inbox?mine=1").get_data(as_text=True)
     assert "You have claimed this task." in mine and "Release" in mine and ref in mine
     released = client.post(
         f"/staff/tasks/{task_id}/release", data={"csrf_token": token, "back": "https://evil.example/"}
     )
     assert released.headers["Location"] == "/staff/inbox"  # never back to another site
-    assert desk.task(ref, "acknowledgement")["assignee"] is None
+    assert desk.task(ref, "acknowledgement").assignee is None
 
 
 def test_an_htmx_claim_answers_with_just_the_holder_cell(desk, client):
@@ -78,7 +78,7 @@ def test_two_handlers_claiming_one_task_the_second_is_told_who_won(desk, client,
         f"/staff/tasks/{task_id}/claim", headers={"HX-Request": "true", "X-CSRFToken": hugo}
     ).get_data(as_text=True)
     assert "hana claimed this task first" in row and "Held by hana" in row
-    assert desk.task(ref, "acknowledgement")["assignee"] == "hana"
+    assert desk.task(ref, "acknowledgement").assignee == "hana"
 
 
 def test_filters_and_paging(desk, client, monkeypatch):
@@ -99,7 +99,7 @@ def test_claiming_without_the_csrf_token_is_refused(desk, client):
     sign_in(client, "hana")
     refused = client.post(f"/staff/tasks/{_acknowledgement(desk, ref)}/claim", data={})
     assert refused.status_code == 400 and "text/html" in refused.content_type
-    assert desk.task(ref, "acknowledgement")["assignee"] is None
+    assert desk.task(ref, "acknowledgement").assignee is None
 
 
 def test_search_and_the_overdue_filter(desk, client):

@@ -39,9 +39,9 @@ def test_logging_a_complaint_shows_its_reference_and_case_code(desk, client):
     reference = re.search(r'id="reference"[^>]*>([^<]+)<', body).group(1)
     assert re.search(r'id="case-code"[^>]*>[^<]+<', body)
     case = desk.case(reference)
-    assert case["data"]["channel"] == "phone" and case["data"]["received_by"] == "hana"
-    assert case["data"]["received_at"].startswith("2026-11-23T08:30")
-    assert case["history"][0]["actor"] == "hana"
+    assert case.data["channel"] == "phone" and case.data["received_by"] == "hana"
+    assert case.data["received_at"].startswith("2026-11-23T08:30")
+    assert case.history[0].actor == "hana"
 
 
 def test_a_refused_complaint_keeps_what_was_typed(desk, client):

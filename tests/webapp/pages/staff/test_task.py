@@ -15,7 +15,7 @@ ACK = {
 
 def test_the_task_page_shows_the_form_and_the_case_beside_it(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     sign_in(client, "hana")
     page = client.get(f"/staff/tasks/{task_id}")
     body = page.get_data(as_text=True)
@@ -28,13 +28,13 @@ def test_the_task_page_shows_the_form_and_the_case_beside_it(desk, client):
 
 def test_completing_goes_on_to_the_next_task_of_the_case(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "hana")
     done = client.post(f"/staff/tasks/{task_id}", data={**ACK, "csrf_token": token})
     assert done.status_code == 303
-    following = [t for t in desk.case(ref)["tasks"] if t["id"] != task_id]
-    assert following, desk.case(ref)["tasks"]
-    assert done.headers["Location"] == f"/staff/tasks/{following[0]['id']}"
+    following = [t for t in desk.case(ref).tasks if t.id != task_id]
+    assert following, desk.case(ref).tasks
+    assert done.headers["Location"] == f"/staff/tasks/{following[0].id}"
     page = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "“Acknowledge complaint” is done for " + ref in page
     assert "complete_task" in desk.actions(ref)
@@ -42,7 +42,7 @@ def test_completing_goes_on_to_the_next_task_of_the_case(desk, client):
 
 def test_a_refused_submission_keeps_every_value_and_puts_each_error_beside_its_field(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "hana")
     typed = {**ACK, "acknowledgement_channel": ""}
     refused = client.post(f"/staff/tasks/{task_id}", data={**typed, "csrf_token": token})
@@ -60,7 +60,7 @@ def test_a_refused_submission_keeps_every_value_and_puts_each_error_beside_its_f
 
 def test_a_handler_cannot_open_another_groups_task(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "sia")  # safety, not handlers
     refused = client.get(f"/staff/tasks/{task_id}")
     assert refused.status_code == 403 and "You do not have access to this page" in refused.get_data(
@@ -68,13 +68,13 @@ def test_a_handler_cannot_open_another_groups_task(desk, client):
     )
     assert client.post(f"/staff/tasks/{task_id}", data={**ACK, "csrf_token": token}).status_code == 403
     assert client.post(f"/staff/tasks/{task_id}/claim", data={"csrf_token": token}).status_code == 403
-    assert desk.task(ref, "acknowledgement")["assignee"] is None
+    assert desk.task(ref, "acknowledgement").assignee is None
 
 
 def test_an_auditor_reads_a_task_but_cannot_complete_it(desk, client):
     make_user(desk.service, "audrey", roles=("auditor",))
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "audrey")
     page = client.get(f"/staff/tasks/{task_id}").get_data(as_text=True)
     assert '<fieldset class="plain" disabled>' in page and "Complete the task" not in page
@@ -86,7 +86,7 @@ def test_an_auditor_reads_a_task_but_cannot_complete_it(desk, client):
 def test_a_task_held_by_someone_else_cannot_be_completed_and_says_who_holds_it(desk, client):
     make_user(desk.service, "hugo", "handlers")
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     desk.service.claim_task(task_id, desk.handler)
     token = sign_in(client, "hugo")
     assert "Held by hana." in client.get(f"/staff/tasks/{task_id}").get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_a_task_held_by_someone_else_cannot_be_completed_and_says_who_holds_it(d
 
 def test_claiming_from_the_task_page_comes_back_to_it(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     sign_in(client, "hana")
     page = client.get(f"/staff/tasks/{task_id}")
     claimed = client.post(
@@ -110,7 +110,7 @@ def test_claiming_from_the_task_page_comes_back_to_it(desk, client):
 
 def test_a_finished_task_is_not_found_and_posting_to_it_goes_back_to_the_inbox(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "hana")
     desk.complete(ref, "acknowledgement")
     assert client.get(f"/staff/tasks/{task_id}").status_code == 404
@@ -120,7 +120,7 @@ def test_a_finished_task_is_not_found_and_posting_to_it_goes_back_to_the_inbox(d
 
 def test_completing_without_the_csrf_token_is_refused(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     sign_in(client, "hana")
     assert client.post(f"/staff/tasks/{task_id}", data=ACK).status_code == 400
     assert desk.task(ref, "acknowledgement")
@@ -128,7 +128,7 @@ def test_completing_without_the_csrf_token_is_refused(desk, client):
 
 def test_leaving_a_field_checks_the_form_and_answers_with_that_field_alone(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "hana")
     headers = {"HX-Request": "true", "X-CSRFToken": token, "HX-Trigger-Name": "handler_contact"}
     empty = client.post(f"/staff/tasks/{task_id}/check", data={"handler_contact": ""}, headers=headers)
@@ -145,7 +145,7 @@ def test_leaving_a_field_checks_the_form_and_answers_with_that_field_alone(desk,
 
 def test_another_groups_handler_cannot_check_its_form(desk, client):
     ref = desk.file()
-    task_id = desk.task(ref, "acknowledgement")["id"]
+    task_id = desk.task(ref, "acknowledgement").id
     token = sign_in(client, "sia")
     headers = {"HX-Request": "true", "X-CSRFToken": token, "HX-Trigger-Name": "handler_contact"}
     assert client.post(f"/staff/tasks/{task_id}/check", data={}, headers=headers).status_code == 403
