@@ -23,6 +23,7 @@ from engine.core.errors import ConflictError, NotFound, TaskNotReady
 from webapp.api.context import service
 from webapp.pages.staff.blueprint import blueprint
 from webapp.pages.staff.session import actor, signed_in
+from webapp.web import i18n
 
 PAGE_SIZE = 25
 
@@ -35,7 +36,8 @@ def due_in(due_at: dt.datetime | None) -> dict[str, Any] | None:
     if due_at.tzinfo is None:
         due_at = due_at.replace(tzinfo=dt.UTC)  # SQLite gives back UTC times without their zone
     left = due_at - service().clock.now()
-    return {"overdue": left.total_seconds() < 0, "text": format_timedelta(left, add_direction=True)}
+    words = i18n.localised_digits(format_timedelta(left, add_direction=True))  # Persian digits in Persian
+    return {"overdue": left.total_seconds() < 0, "text": words}
 
 
 def _page_number() -> int:
