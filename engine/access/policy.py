@@ -158,3 +158,20 @@ def require_assignee(username: str, *, involved: bool) -> None:
     any other unsuitable assignee)."""
     if involved:
         raise FormInvalid({"assignee": [f"{username} is {INVOLVED_REASON}; give the task to someone else."]})
+
+
+def may_see_task(actor: Actor, group_id: str | None) -> bool:
+    """Who may open a task: read-only roles (they review work), supervisors and admins (they assign it),
+    and otherwise only members of the task's group; a handler never reads another group's task."""
+    if not allows(actor, Action.LIST_TASKS):
+        return False
+    if actor.roles & READ_ONLY or actor.roles & SUPERVISORS or actor.is_system:
+        return True
+    return actor.in_group(group_id)
+
+
+def require_task_view(actor: Actor, group_id: str | None) -> None:
+    """403 unless `may_see_task`: the task page asks this before showing a task's form and case."""
+    require(actor, Action.LIST_TASKS)
+    if not may_see_task(actor, group_id):
+        raise PermissionDenied(f"only members of the group '{group_id or DEFAULT_GROUP}' may open this task")

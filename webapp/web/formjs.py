@@ -234,6 +234,15 @@ def _field(
     return view
 
 
+def flat(fields: Iterable[FieldView]) -> list[FieldView]:
+    """Every view, groups' children included: for the error summary's labels by field name."""
+    out: list[FieldView] = []
+    for f in fields:
+        out.append(f)
+        out.extend(flat(f.children))
+    return out
+
+
 def read(definition: Mapping[str, Any], form: MultiDict, *, include: Include | None = None) -> dict[str, Any]:
     """The posted HTML form as form-js data: empty inputs are left out, ticks become booleans, lists lists.
 

@@ -34,7 +34,8 @@ def test_signing_in_and_out(client, service):
     make_user(service, "hana", "handlers")
     signed = sign_in(client, "hana", PASSWORD, next_="/staff/")
     assert signed.status_code == 303 and signed.headers["Location"] == "/staff/"
-    home = client.get("/staff/")
+    assert client.get("/staff/").headers["Location"] == "/staff/inbox"  # casework starts in the inbox
+    home = client.get("/staff/inbox")
     assert home.status_code == 200 and "hana" in home.get_data(as_text=True)
     out = client.post("/staff/sign-out", data={"csrf_token": csrf_of(home)})
     assert out.status_code == 303

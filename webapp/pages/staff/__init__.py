@@ -6,7 +6,16 @@ does, so a page and the API never disagree about who may do what.
 
 from __future__ import annotations
 
-from webapp.pages.staff import cases, home, settings, sign_in  # noqa: F401  (views register on the blueprint)
+from webapp.pages.staff import (  # noqa: F401  (views register on the blueprint)
+    cases,
+    complaints,
+    home,
+    inbox,
+    links,
+    settings,
+    sign_in,
+    tasks,
+)
 from webapp.pages.staff.blueprint import blueprint
 
 __all__ = ["blueprint"]

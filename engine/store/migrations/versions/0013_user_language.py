@@ -1,7 +1,7 @@
 """the interface language each member of staff chose (`user_account.language`, a BCP 47 tag or none)
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0011
 Create Date: 2026-12-03 21:10:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from engine.evidence import attachments
 from engine.identity.users import add_user
 from engine.letters import send_due
 from tests.support.paths import Desk
-from tests.support.staff_pages import sign_in
+from tests.support.staff_pages import sign_in_with_password as sign_in
 from tests.support.tracking import MemoryTransport, settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.identity.users import authenticate
 from tests.support.builders import PASSWORD, make_user
-from tests.support.staff_pages import sign_in
+from tests.support.staff_pages import sign_in_with_password as sign_in
 from tests.webapp.pages.conftest import csrf_of
 
 NEW = "three calm herons fishing at dawn"
