@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 
 from engine.cases import queries
+from engine.cases.read_models import AttachmentItem, CaseDetail
 from engine.cases.store import CASE
 from engine.core.errors import NotFound
-from engine.evidence import attachments
 from engine.letters.history import LetterSent, complainant_letters
 from engine.letters.transport import DEFAULT_FROM
 
@@ -25,10 +24,10 @@ from engine.letters.transport import DEFAULT_FROM
 class CasePage:
     """A case as a member of staff reads it."""
 
-    detail: dict[str, Any]  # queries.case_detail
+    detail: CaseDetail  # queries.case_detail
     element_names: dict[str, str]  # BPMN id -> the name the diagram gives it
     letters: tuple[LetterSent, ...]
-    attachments: tuple[dict[str, Any], ...]
+    attachments: tuple[AttachmentItem, ...]
 
 
 def read(service, reference: str, *, contact: str | None = None, with_incidents: bool = True) -> CasePage:
@@ -36,9 +35,7 @@ def read(service, reference: str, *, contact: str | None = None, with_incidents:
     engine's own trouble is for staff). `contact` is the address letters name (default: the sender's From,
     ``REDRESSAL_MAIL_FROM``)."""
     contact = contact or os.environ.get("REDRESSAL_MAIL_FROM") or DEFAULT_FROM
-    detail = queries.case_detail(service, reference)
-    if not with_incidents:
-        detail["incidents"] = []
+    detail = queries.case_detail(service, reference, incidents=with_incidents)
     with service.db.reading() as conn:
         row = conn.execute(
             select(CASE.c.id, CASE.c.process_version_id).where(CASE.c.reference == reference)
@@ -52,7 +49,7 @@ def read(service, reference: str, *, contact: str | None = None, with_incidents:
         detail=detail,
         element_names=element_names(version),
         letters=letters,
-        attachments=tuple(attachments.list_for_case(service.db, case_id)),
+        attachments=detail.attachments,
     )
 
 

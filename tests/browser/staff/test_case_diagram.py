@@ -28,7 +28,7 @@ def test_the_diagram_marks_the_current_task_and_the_path_taken(site, new_page, d
     errors: list[str] = []
     _open(page, site, desk, ref, errors=errors)
     assert "current" in page.locator(MARKED.format("investigate")).get_attribute("class").split()
-    for done in ("start", "acknowledge", "assess"):
+    for done in ("start", "acknowledgement", "assess"):
         assert "done" in page.locator(MARKED.format(done)).get_attribute("class").split(), done
     assert "done" not in page.locator(MARKED.format("response")).get_attribute("class").split()
     # the flow out of 'acknowledge' that the case took is marked too

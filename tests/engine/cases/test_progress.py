@@ -20,7 +20,7 @@ def test_the_path_taken_the_current_task_and_the_deadlines_waited_for(desk):
     found = progress.diagram(desk.service, ref)
     p = found.progress
     assert p.current == ("investigate",)
-    assert {"start", "init_case", "acknowledge", "record_acknowledgement", "assess"} <= set(p.completed)
+    assert {"start", "init_case", "acknowledgement", "record_acknowledgement", "assess"} <= set(p.completed)
     assert "investigate" not in p.completed and "response" not in p.completed
     # the flows taken are named by their ids in the BPMN file
     assert any(f'<bpmn:sequenceFlow id="{f}"' in found.xml for f in p.completed)
@@ -51,5 +51,5 @@ def test_unknown_references_are_not_found(desk):
 def test_the_case_page_names_elements_as_the_diagram_does(desk):
     ref = desk.acknowledged()
     page = case_page.read(desk.service, ref)
-    assert page.element_names["acknowledge"] == "Acknowledge complaint"
-    assert page.detail["reference"] == ref and page.letters == () and page.attachments == ()
+    assert page.element_names["acknowledgement"] == "Acknowledge complaint"
+    assert page.detail.reference == ref and page.letters == () and page.attachments == ()

@@ -14,10 +14,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from engine.cases.read_models import HistoryEvent
 from engine.letters.render import deadline_label
 from webapp.web import i18n
 
-Event = Mapping[str, Any]
+Event = HistoryEvent
 
 
 def who(username: str | None) -> str:
@@ -93,12 +94,12 @@ def _isolated(text: str | None) -> Markup:
 
 
 def sentence(event: Event, names: Mapping[str, str]) -> Markup:
-    """One event of `queries.case_detail(...)["history"]` as a sentence in the page's language."""
-    action = event.get("action") or ""
-    detail: Mapping[str, Any] = event.get("detail") or {}
-    element = event.get("element")
+    """One event of `queries.case_detail(...).history` as a sentence in the page's language."""
+    action = event.action or ""
+    detail: Mapping[str, Any] = event.detail or {}
+    element = event.element
     values: dict[str, Any] = {
-        "who": _isolated(who(event.get("actor"))),
+        "who": _isolated(who(event.actor)),
         "task": _isolated(names.get(element or "", element)),
         "element": _isolated(names.get(element or "", element)),
         "deadline": escape(deadline_name(detail.get("deadline"))),
@@ -186,10 +187,10 @@ def _text(action: str, element: str | None, detail: Mapping[str, Any], values: d
 
 def reason(event: Event) -> str | None:
     """The reason staff gave, for the events that record one (reassignment, extension, dismissal)."""
-    detail = event.get("detail") or {}
+    detail = event.detail or {}
     value = (
         detail.get("reason")
-        if event.get("action") in ("assign", "deadline_extended", "incident_dismissed")
+        if event.action in ("assign", "deadline_extended", "incident_dismissed")
         else None
     )
     return str(value) if value else None

@@ -17,15 +17,17 @@ def test_the_chosen_language_is_the_pages_language_wherever_one_signs_in(app, cl
     assert page.status_code == 200
     saved = client.post("/staff/settings", data={"language": "fa", "csrf_token": csrf_of(page)})
     assert saved.status_code == 303
-    assert '<html lang="fa" dir="rtl">' in client.get("/staff/").get_data(as_text=True)
+    assert '<html lang="fa" dir="rtl">' in client.get("/staff/", follow_redirects=True).get_data(as_text=True)
     # another browser, with no cookie and an English browser: the account's choice wins at sign-in
     other = app.test_client()
     sign_in(other, service, "hana")
-    home = other.get("/staff/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    home = other.get("/staff/", headers={"Accept-Language": "en-GB"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert '<html lang="fa" dir="rtl">' in home
     # the switcher still overrides it
     other.get("/staff/?lang=pl")
-    assert '<html lang="pl"' in other.get("/staff/").get_data(as_text=True)
+    assert '<html lang="pl"' in other.get("/staff/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_an_unknown_language_is_refused_beside_its_field(client, service):
@@ -43,7 +45,9 @@ def test_the_browser_choice_forgets_the_language(client, service):
     token = csrf_of(client.get("/staff/settings"))
     client.post("/staff/settings", data={"language": "vi", "csrf_token": token})
     client.post("/staff/settings", data={"language": "", "csrf_token": token})
-    home = client.get("/staff/", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    home = client.get("/staff/", headers={"Accept-Language": "zh-TW"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert '<html lang="zh-Hant"' in home
 
 
