@@ -103,7 +103,8 @@ if __name__ == "__main__":
 def multiply(db: Database, target: int) -> int:
     """Copy case rows (only the `case` table) until there are `target`: for benchmarks whose pages look cases
     up by reference, where the size of the table and its indexes is what matters, not each case's history.
-    Copies get the reference `<original>.<round>.<id>`. Returns the number of rows now."""
+    Copies get the reference `<original's first 17 characters>.<round>.<id>` (unique, and within the column's
+    40). Returns the number of rows now."""
     columns = [c.name for c in Case.__table__.columns if c.name not in ("id", "reference")]
     listed = ", ".join(f'"{c}"' for c in columns)
     with db.engine.begin() as conn:
@@ -113,7 +114,7 @@ def multiply(db: Database, target: int) -> int:
             round_ += 1
             conn.execute(
                 text(
-                    f'INSERT INTO "case" (reference, {listed}) SELECT reference || :suffix || '
+                    f'INSERT INTO "case" (reference, {listed}) SELECT SUBSTR(reference, 1, 17) || :suffix || '
                     f'CAST(id AS VARCHAR(20)), {listed} FROM "case" ORDER BY id LIMIT :n'
                 ),
                 {"suffix": f".{round_}.", "n": min(count, target - count)},
